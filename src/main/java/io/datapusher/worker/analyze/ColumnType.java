@@ -1,0 +1,48 @@
+package io.datapusher.worker.analyze;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The column types the worker creates, narrowest first. Inference picks the first type that every
+ * value of a column fits; a Data Dictionary {@code type_override} may pick any of them.
+ */
+public enum ColumnType {
+    INTEGER("integer"),
+    BIGINT("bigint"),
+    NUMERIC("numeric"),
+    DATE("date"),
+    TIMESTAMP("timestamp"),
+    TEXT("text");
+
+    private final String sqlName;
+
+    ColumnType(String sqlName) {
+        this.sqlName = sqlName;
+    }
+
+    /** The PostgreSQL type name used in DDL. */
+    public String sqlName() {
+        return sqlName;
+    }
+
+    /**
+     * Reads a Data Dictionary {@code type_override}. CKAN's UI offers text, numeric and timestamp;
+     * DataPusher+ adds integer, bigint and date. Anything else (including the empty string the UI
+     * stores for "no override") is not an override.
+     */
+    public static Optional<ColumnType> fromOverride(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "text" -> Optional.of(TEXT);
+            case "numeric" -> Optional.of(NUMERIC);
+            case "timestamp" -> Optional.of(TIMESTAMP);
+            case "integer", "int", "int4" -> Optional.of(INTEGER);
+            case "bigint", "int8" -> Optional.of(BIGINT);
+            case "date" -> Optional.of(DATE);
+            default -> Optional.empty();
+        };
+    }
+}
