@@ -1,0 +1,37 @@
+package io.datapusher.worker;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** The saga's steps, in order; their kebab-case ids appear in job records and logs. */
+public enum StepId {
+    FETCH_RESOURCE("fetch-resource"),
+    DOWNLOAD("download"),
+    ANALYZE("analyze"),
+    LOAD("load"),
+    UPDATE_METADATA("update-metadata");
+
+    private final String id;
+
+    StepId(String id) {
+        this.id = id;
+    }
+
+    @JsonValue
+    public String id() {
+        return id;
+    }
+
+    public static StepId fromId(String id) {
+        for (StepId step : values()) {
+            if (step.id.equals(id)) {
+                return step;
+            }
+        }
+        throw new IllegalArgumentException("unknown step " + id);
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

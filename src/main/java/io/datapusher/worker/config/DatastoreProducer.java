@@ -1,0 +1,29 @@
+package io.datapusher.worker.config;
+
+import io.datapusher.worker.datastore.DatastoreConnections;
+import io.datapusher.worker.datastore.DatastoreLoader;
+import io.datapusher.worker.datastore.LoaderSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+/** Builds the plain-Java DataStore writer from the service's configuration. */
+@ApplicationScoped
+public class DatastoreProducer {
+
+    /** How often PostgreSQL checks that a loading worker is still connected. */
+    private static final java.time.Duration CONNECTION_CHECK_INTERVAL = java.time.Duration.ofSeconds(5);
+
+    @Produces
+    @ApplicationScoped
+    DatastoreConnections datastoreConnections(DatastoreConfig config) {
+        return DatastoreConnections.fromCkanUrl(config.writeUrl());
+    }
+
+    @Produces
+    @ApplicationScoped
+    DatastoreLoader datastoreLoader(DatastoreConnections connections, IngestConfig config) {
+        LoaderSettings settings = new LoaderSettings(config.ftsLang(), config.ftsIndexMethod(), config.ftsFieldTypeList(),
+                config.swapLockTimeout(), config.swapBudget(), CONNECTION_CHECK_INTERVAL);
+        return new DatastoreLoader(connections, settings);
+    }
+}

@@ -1,0 +1,77 @@
+package io.datapusher.worker.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything that tunes an ingest. Each key maps to an {@code INGEST_*} environment variable, e.g.
+ * {@code ingest.download-max-bytes} is {@code INGEST_DOWNLOAD_MAX_BYTES}.
+ */
+@ConfigMapping(prefix = "ingest")
+public interface IngestConfig {
+
+    /** Longest a job may run; must stay below the broker's consumer_timeout. */
+    @WithDefault("25m")
+    Duration jobTimeout();
+
+    /** Download cap in bytes (10 GiB). */
+    @WithDefault("10737418240")
+    long downloadMaxBytes();
+
+    /** Total time a download may take. */
+    @WithDefault("20m")
+    Duration downloadTimeout();
+
+    /** Allow downloads from loopback, private and link-local addresses besides CKAN's origin. */
+    @WithDefault("false")
+    boolean downloadAllowPrivateNetworks();
+
+    /** Where downloads are streamed to; the system temp dir when unset. */
+    Optional<String> tempDir();
+
+    /** CKAN's ckan.datastore.default_fts_lang. */
+    @WithDefault("english")
+    String ftsLang();
+
+    /** CKAN's ckan.datastore.default_fts_index_method. */
+    @WithDefault("gist")
+    String ftsIndexMethod();
+
+    /** CKAN's ckan.datastore.default_fts_index_field_types, space separated. */
+    @WithDefault("text tsvector")
+    String ftsFieldTypes();
+
+    /** How long one try to take the live table's lock for the swap may wait. */
+    @WithDefault("2s")
+    Duration swapLockTimeout();
+
+    /** How long the swap keeps trying before the job fails with the old table untouched. */
+    @WithDefault("60s")
+    Duration swapBudget();
+
+    /** First wait before a message whose job hit a transient outage is redelivered. */
+    @WithDefault("5s")
+    Duration redeliveryInitialDelay();
+
+    /** Longest wait before such a redelivery. */
+    @WithDefault("5m")
+    Duration redeliveryMaxDelay();
+
+    /** Metadata retry backoff, used by the metadata-pending retry queue. */
+    @WithDefault("30s")
+    Duration metadataRetryInitialDelay();
+
+    @WithDefault("1h")
+    Duration metadataRetryMaxDelay();
+
+    @WithDefault("50")
+    int metadataRetryMaxAttempts();
+
+    default List<String> ftsFieldTypeList() {
+        return List.of(ftsFieldTypes().trim().split("\\s+"));
+    }
+}

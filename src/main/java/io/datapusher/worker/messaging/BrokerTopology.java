@@ -1,0 +1,73 @@
+package io.datapusher.worker.messaging;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.util.Map;
+
+/**
+ * Declares the exchange and queues of design.md §6 before any channel starts consuming.
+ *
+ * <p>The service owns its topology in this one place, instead of spreading queue arguments over
+ * connector attributes, because queue arguments can never change once a queue exists (the broker
+ * answers 406 and startup fails): what is declared here is final from the first release. The
+ * connector channels are configured not to declare anything themselves.
+ */
+@ApplicationScoped
+public class BrokerTopology {
+
+    /**
+     * Deliveries of one resubmit message before the broker dead-letters it. Quorum queues count
+     * every nack and every consumer crash, so this bounds a message that keeps killing the worker.
+     */
+    public static final int RESUBMIT_DELIVERY_LIMIT = 20;
+
+    private static final Logger LOG = Logger.getLogger(BrokerTopology.class);
+
+    private final ConnectionFactory factory = new ConnectionFactory();
+
+    public BrokerTopology(@ConfigProperty(name = "rabbitmq-host", defaultValue = "localhost") String host,
+                          @ConfigProperty(name = "rabbitmq-port", defaultValue = "5672") int port,
+                          @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest") String username,
+                          @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest") String password,
+                          @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost) {
+        factory.setHost(host);
+        factory.setPort(port);
+        factory.setUsername(username);
+        factory.setPassword(password);
+        factory.setVirtualHost(virtualHost);
+        factory.setConnectionTimeout(10_000);
+    }
+
+    void declareOnStartup(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) throws Exception {
+        declare();
+    }
+
+    public void declare() throws Exception {
+        try (Connection connection = factory.newConnection("datapusher-worker-topology");
+             Channel channel = connection.createChannel()) {
+            channel.exchangeDeclare(Topology.EXCHANGE, "topic", true);
+
+            channel.queueDeclare(Topology.DEAD_LETTER_QUEUE, true, false, false,
+                    Map.of("x-queue-type", "quorum"));
+            channel.queueBind(Topology.DEAD_LETTER_QUEUE, Topology.EXCHANGE, Topology.DEAD_LETTER_ROUTING_KEY);
+
+            channel.queueDeclare(Topology.RESUBMIT_QUEUE, true, false, false, Map.of(
+                    "x-queue-type", "quorum",
+                    "x-delivery-limit", RESUBMIT_DELIVERY_LIMIT,
+                    "x-dead-letter-exchange", Topology.EXCHANGE,
+                    "x-dead-letter-routing-key", Topology.DEAD_LETTER_ROUTING_KEY));
+            channel.queueBind(Topology.RESUBMIT_QUEUE, Topology.EXCHANGE, Topology.RESUBMIT_ROUTING_KEY);
+        }
+        LOG.infof("Declared exchange %s and queues %s, %s", Topology.EXCHANGE, Topology.RESUBMIT_QUEUE,
+                Topology.DEAD_LETTER_QUEUE);
+    }
+}

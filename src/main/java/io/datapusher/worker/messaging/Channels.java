@@ -1,0 +1,15 @@
+package io.datapusher.worker.messaging;
+
+/** Reactive Messaging channel names, shared by the code and the tests. */
+public final class Channels {
+
+    /** Incoming: queue datapusher.resubmit. */
+    public static final String RESUBMIT = "resubmit";
+    /** Outgoing: resubmit requests made through POST /api/jobs. */
+    public static final String RESUBMIT_REQUESTS = "resubmit-requests";
+    /** Outgoing: bodies that cannot be processed, to queue datapusher.dead-letter. */
+    public static final String DEAD_LETTER = "dead-letter";
+
+    private Channels() {
+    }
+}

@@ -1,0 +1,19 @@
+package io.datapusher.worker.messaging;
+
+/**
+ * The broker names of design.md §6. They are a contract with CKAN-side producers and operators:
+ * extend, never rename.
+ */
+public final class Topology {
+
+    public static final String EXCHANGE = "datapusher";
+    public static final String RESUBMIT_QUEUE = "datapusher.resubmit";
+    public static final String RESUBMIT_ROUTING_KEY = "resubmit";
+    public static final String DEAD_LETTER_QUEUE = "datapusher.dead-letter";
+    public static final String DEAD_LETTER_ROUTING_KEY = "dead-letter";
+    /** Header carrying the reason a body was dead-lettered. */
+    public static final String ERROR_HEADER = "x-datapusher-error";
+
+    private Topology() {
+    }
+}

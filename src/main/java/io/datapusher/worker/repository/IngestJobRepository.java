@@ -1,0 +1,40 @@
+package io.datapusher.worker.repository;
+
+import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobStatus;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.UUID;
+
+/** Queries on the jobs table. Callers open the session or transaction. */
+@ApplicationScoped
+public class IngestJobRepository implements PanacheRepositoryBase<IngestJob, UUID> {
+
+    /** The newest job of a resource that has not finished: the one a redelivered message belongs to. */
+    public Uni<IngestJob> findNewestUnfinished(String resourceId) {
+        return find("resourceId = :rid and status in (:open)",
+                Sort.descending("createdAt"),
+                Parameters.with("rid", resourceId)
+                        .and("open", List.of(JobStatus.QUEUED.id(), JobStatus.RUNNING.id())))
+                .firstResult();
+    }
+
+    public Uni<List<IngestJob>> search(String resourceId, JobStatus status, int limit) {
+        StringBuilder query = new StringBuilder("1 = 1");
+        Parameters params = new Parameters();
+        if (resourceId != null) {
+            query.append(" and resourceId = :rid");
+            params = params.and("rid", resourceId);
+        }
+        if (status != null) {
+            query.append(" and status = :status");
+            params = params.and("status", status.id());
+        }
+        return find(query.toString(), Sort.descending("createdAt"), params).page(0, limit).list();
+    }
+}

@@ -1,0 +1,30 @@
+package io.datapusher.worker.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.StepRecord;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** A job as GET /api/jobs shows it (design.md §7), in snake_case. */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record JobView(
+        @JsonProperty("job_id") String jobId,
+        @JsonProperty("resource_id") String resourceId,
+        String status,
+        String step,
+        String error,
+        Long rows,
+        int attempts,
+        @JsonProperty("created_at") OffsetDateTime createdAt,
+        @JsonProperty("updated_at") OffsetDateTime updatedAt,
+        @JsonProperty("finished_at") OffsetDateTime finishedAt,
+        List<StepRecord> steps) {
+
+    static JobView of(IngestJob job) {
+        return new JobView(job.jobId.toString(), job.resourceId, job.status, job.step, job.error, job.rows,
+                job.attempts, job.createdAt, job.updatedAt, job.finishedAt, List.copyOf(job.steps.items));
+    }
+}

@@ -1,0 +1,95 @@
+package io.datapusher.worker.rest;
+
+import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobStatus;
+import io.datapusher.worker.messaging.ResubmitPublisher;
+import io.datapusher.worker.messaging.ResubmitRequest;
+import io.datapusher.worker.service.IngestJobService;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The jobs API of design.md §7. A POST only records the job and publishes a resubmit: the saga
+ * never runs inside a request.
+ */
+@Path("/api/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+public class JobsResource {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+
+    private final IngestJobService jobs;
+    private final ResubmitPublisher publisher;
+
+    public JobsResource(IngestJobService jobs, ResubmitPublisher publisher) {
+        this.jobs = jobs;
+        this.publisher = publisher;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> submit(JobRequest request) {
+        if (request == null || request.resourceId() == null || request.resourceId().isBlank()) {
+            return Uni.createFrom().item(problem(Response.Status.BAD_REQUEST, "resource_id is required"));
+        }
+        boolean ignoreHash = Boolean.TRUE.equals(request.ignoreHash());
+        return jobs.createQueued(request.resourceId().trim(), ignoreHash)
+                .call(job -> publisher.publish(new ResubmitRequest(job.resourceId, ignoreHash, job.jobId)))
+                .map(job -> Response.accepted(Map.of("job_id", job.jobId.toString(), "status", JobStatus.QUEUED.id()))
+                        .build());
+    }
+
+    @GET
+    @Path("/{job_id}")
+    public Uni<Response> get(@PathParam("job_id") String jobId) {
+        UUID id;
+        try {
+            id = UUID.fromString(jobId);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(problem(Response.Status.NOT_FOUND, "no job " + jobId));
+        }
+        return jobs.find(id)
+                .map(job -> job == null
+                        ? problem(Response.Status.NOT_FOUND, "no job " + jobId)
+                        : Response.ok(JobView.of(job)).build());
+    }
+
+    @GET
+    public Uni<Response> list(@QueryParam("resource_id") String resourceId, @QueryParam("status") String status,
+                              @QueryParam("limit") Integer limit) {
+        JobStatus wanted;
+        try {
+            wanted = status == null || status.isBlank() ? null : JobStatus.fromId(status);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(problem(Response.Status.BAD_REQUEST, "unknown status " + status));
+        }
+        int clamped = limit == null ? DEFAULT_LIMIT : Math.max(1, Math.min(limit, MAX_LIMIT));
+        return jobs.search(blankToNull(resourceId), wanted, clamped)
+                .map(found -> Response.ok(views(found)).build());
+    }
+
+    private static List<JobView> views(List<IngestJob> found) {
+        return found.stream().map(JobView::of).toList();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static Response problem(Response.Status status, String message) {
+        return Response.status(status).entity(Map.of("error", message)).type(MediaType.APPLICATION_JSON).build();
+    }
+}

@@ -1,0 +1,40 @@
+package io.datapusher.worker.saga;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+import java.util.concurrent.Callable;
+
+/**
+ * Runs blocking work (downloads, parsing, JDBC COPY) on a worker thread and comes back to the
+ * caller's Vert.x context, where Hibernate Reactive must run the next job update.
+ */
+public final class Offload {
+
+    private Offload() {
+    }
+
+    public static <T> Uni<T> blocking(Callable<T> work) {
+        Context context = Vertx.currentContext();
+        Uni<T> uni = Uni.createFrom().item(() -> {
+            try {
+                return work.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new OffloadedFailure(e);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        uni = uni.onFailure(OffloadedFailure.class).transform(Throwable::getCause);
+        return context == null ? uni : uni.emitOn(command -> context.runOnContext(ignored -> command.run()));
+    }
+
+    /** Carries a checked exception across the worker thread. */
+    private static final class OffloadedFailure extends RuntimeException {
+        OffloadedFailure(Exception cause) {
+            super(cause);
+        }
+    }
+}

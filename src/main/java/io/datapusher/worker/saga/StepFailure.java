@@ -1,0 +1,40 @@
+package io.datapusher.worker.saga;
+
+import io.datapusher.worker.JobStatus;
+
+/**
+ * A step could not complete, and this says how the job ends: {@code failed}, {@code metadata_pending},
+ * or back to {@code queued} for a redelivery later ({@link #retryLater}). The message is what the
+ * job record and the log show, so it is specific and never carries a secret.
+ */
+public class StepFailure extends RuntimeException {
+
+    private final JobStatus outcome;
+
+    private StepFailure(JobStatus outcome, String message, Throwable cause) {
+        super(message, cause, false, false);
+        this.outcome = outcome;
+    }
+
+    public static StepFailure failed(String message) {
+        return new StepFailure(JobStatus.FAILED, message, null);
+    }
+
+    public static StepFailure failed(String message, Throwable cause) {
+        return new StepFailure(JobStatus.FAILED, message, cause);
+    }
+
+    /** A transient outage before the pivot: nothing changed, the message comes back later. */
+    public static StepFailure retryLater(String message, Throwable cause) {
+        return new StepFailure(JobStatus.QUEUED, message, cause);
+    }
+
+    /** The data is live, only CKAN's metadata is missing. */
+    public static StepFailure metadataPending(String message, Throwable cause) {
+        return new StepFailure(JobStatus.METADATA_PENDING, message, cause);
+    }
+
+    public JobStatus outcome() {
+        return outcome;
+    }
+}

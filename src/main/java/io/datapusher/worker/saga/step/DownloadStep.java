@@ -1,0 +1,60 @@
+package io.datapusher.worker.saga.step;
+
+import io.datapusher.worker.JobStatus;
+import io.datapusher.worker.StepId;
+import io.datapusher.worker.datastore.DatastoreLoader;
+import io.datapusher.worker.download.DownloadException;
+import io.datapusher.worker.download.DownloadedFile;
+import io.datapusher.worker.download.FileDownloader;
+import io.datapusher.worker.saga.IngestContext;
+import io.datapusher.worker.saga.IngestStep;
+import io.datapusher.worker.saga.Offload;
+import io.datapusher.worker.saga.StepFailure;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * {@code download}: streams the file to disk with its md5. An unchanged file (same md5 as CKAN's
+ * {@code hash}, the table already live, no {@code ignore_hash}) ends the job {@code skipped}.
+ */
+@ApplicationScoped
+public class DownloadStep implements IngestStep {
+
+    private final FileDownloader downloader;
+    private final DatastoreLoader datastore;
+
+    public DownloadStep(FileDownloader downloader, DatastoreLoader datastore) {
+        this.downloader = downloader;
+        this.datastore = datastore;
+    }
+
+    @Override
+    public StepId id() {
+        return StepId.DOWNLOAD;
+    }
+
+    @Override
+    public Uni<IngestContext> execute(IngestContext context) {
+        return Offload.blocking(() -> {
+            DownloadedFile file;
+            try {
+                file = downloader.download(context.resource().url(), context.tempFilePrefix());
+            } catch (DownloadException e) {
+                throw StepFailure.failed(e.getMessage(), e);
+            }
+            String detail = file.size() + " bytes, md5 " + file.md5();
+            IngestContext next = context.withFile(file, detail);
+            if (isUnchanged(context, file)) {
+                return next.endedWith(JobStatus.SKIPPED,
+                        "the file is unchanged (md5 " + file.md5() + " equals the resource's hash); nothing to do");
+            }
+            return next;
+        });
+    }
+
+    private boolean isUnchanged(IngestContext context, DownloadedFile file) throws Exception {
+        return !context.ignoreHash()
+                && file.md5().equalsIgnoreCase(context.resource().hash())
+                && datastore.tableExists(context.resourceId());
+    }
+}

@@ -1,0 +1,53 @@
+package io.datapusher.worker.saga.step;
+
+import io.datapusher.worker.StepId;
+import io.datapusher.worker.datastore.DatastoreLoader;
+import io.datapusher.worker.datastore.LoadException;
+import io.datapusher.worker.datastore.LoadRequest;
+import io.datapusher.worker.datastore.LoadResult;
+import io.datapusher.worker.saga.IngestContext;
+import io.datapusher.worker.saga.IngestStep;
+import io.datapusher.worker.saga.Offload;
+import io.datapusher.worker.saga.StepFailure;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * {@code load}: the pivot. One DataStore transaction builds the new table and swaps it in; until it
+ * commits the live table is untouched, after it the new data is live.
+ */
+@ApplicationScoped
+public class LoadStep implements IngestStep {
+
+    private final DatastoreLoader loader;
+
+    public LoadStep(DatastoreLoader loader) {
+        this.loader = loader;
+    }
+
+    @Override
+    public StepId id() {
+        return StepId.LOAD;
+    }
+
+    @Override
+    public Uni<IngestContext> execute(IngestContext context) {
+        LoadRequest request = new LoadRequest(context.resourceId(), context.jobId().toString(),
+                context.file().md5(), context.analysis(), context.commentFormat());
+        return Offload.blocking(() -> {
+            try {
+                LoadResult result = loader.load(request);
+                return context.withLoadResult(result, describe(result));
+            } catch (LoadException e) {
+                throw StepFailure.failed(e.getMessage(), e);
+            }
+        }).onCancellation().invoke(() -> loader.cancel(request.jobId()));
+    }
+
+    private static String describe(LoadResult result) {
+        return result.rows() + " rows loaded" + (result.replaced() ? ", previous table replaced" : ", new table")
+                + "; copy " + result.copyMillis() + " ms, indexes " + result.indexMillis() + " ms, swap "
+                + result.swapMillis() + " ms"
+                + (result.warnings().isEmpty() ? "" : "; warnings: " + String.join("; ", result.warnings()));
+    }
+}
