@@ -60,6 +60,7 @@ public final class FakeCkan implements AutoCloseable {
 
     public static final String DEFAULT_VERSION = "2.11.5";
 
+    private static final System.Logger LOG = System.getLogger(FakeCkan.class.getName());
     private static final String JSON_TYPE = "application/json;charset=utf-8";
     private static final String HTML_TYPE = "text/html; charset=utf-8";
     private static final Pattern ACTION_PATH = Pattern.compile("^/api(?:/3)?/action/([^/]+)/?$");
@@ -96,6 +97,7 @@ public final class FakeCkan implements AutoCloseable {
     private volatile boolean solrDown;
     private volatile boolean serviceUnavailable;
     private volatile Duration slow = Duration.ZERO;
+    private volatile boolean acceptChunkedBodies;
 
     private record InjectedFailure(int status, int remaining) {
     }
@@ -313,6 +315,7 @@ public final class FakeCkan implements AutoCloseable {
         solrDown = false;
         serviceUnavailable = false;
         slow = Duration.ZERO;
+        acceptChunkedBodies = false;
         refuseConnections(false);
     }
 
@@ -402,7 +405,22 @@ public final class FakeCkan implements AutoCloseable {
         return this;
     }
 
+    /**
+     * By default an action request whose body is sent chunked, without a {@code Content-Length},
+     * is seen with an empty body (as by CKAN behind uWSGI), so a missing {@code id} answers 409.
+     * {@code true} accepts such bodies.
+     */
+    public FakeCkan acceptChunkedBodies(boolean accept) {
+        this.acceptChunkedBodies = accept;
+        return this;
+    }
+
     // ------------------------------------------------------------------ HTTP
+
+    private static boolean isChunkedWithoutLength(Headers headers) {
+        String te = headers.getFirst("Transfer-Encoding");
+        return te != null && te.toLowerCase(Locale.ROOT).contains("chunked") && headers.getFirst("Content-Length") == null;
+    }
 
     private HttpServer bind(int wantedPort) throws IOException {
         IOException last = null;
@@ -473,6 +491,12 @@ public final class FakeCkan implements AutoCloseable {
             return proxyPage(503);
         }
         if (action != null) {
+            if (!acceptChunkedBodies && raw.length > 0 && isChunkedWithoutLength(exchange.getRequestHeaders())) {
+                // CKAN behind uWSGI/gunicorn reads wsgi.input by Content-Length: a chunked body arrives empty
+                LOG.log(System.Logger.Level.WARNING, "FakeCkan: " + action + " body sent chunked without "
+                        + "Content-Length; CKAN behind its WSGI server sees an empty body");
+                raw = new byte[0];
+            }
             return action(exchange, method, action, raw, query);
         }
         if (downloadMatch.matches()) {

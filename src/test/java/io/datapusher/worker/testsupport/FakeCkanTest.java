@@ -189,6 +189,21 @@ class FakeCkanTest {
     }
 
     @Test
+    void chunkedBodiesArriveEmptyUnlessAccepted() throws Exception {
+        String show = "{\"id\":\"" + ID + "\"}";
+        HttpRequest chunked = HttpRequest.newBuilder(URI.create(ckan.baseUrl() + "/api/3/action/resource_show"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(show.getBytes(StandardCharsets.UTF_8))))
+                .build();
+        HttpResponse<String> r = http.send(chunked, HttpResponse.BodyHandlers.ofString());
+        assertEquals(409, r.statusCode(), r.body());
+        assertEquals("chunked", ckan.requests("resource_show").get(0).header("Transfer-Encoding"));
+        ckan.acceptChunkedBodies(true);
+        assertEquals(200, http.send(chunked, HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    @Test
     void refusedConnectionsComeBackOnTheSamePort() throws Exception {
         int port = ckan.port();
         ckan.refuseConnections(true);
