@@ -1,0 +1,904 @@
+package io.datapusher.worker.testsupport;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An in-process fake of CKAN's Action API (2.10 / 2.11), faithful to {@code ckan/contract.md}
+ * sections 1, 2.2, 2.4 and 6, with switchable faults.
+ *
+ * <p>Serves {@code POST|GET /api/3/action/<name>} and {@code /api/action/<name>} for
+ * {@code status_show}, {@code resource_show} and {@code resource_patch}, and the file URL of each
+ * uploaded resource ({@code /dataset/<pkg>/resource/<id>/download/<name>}). Any other action name
+ * answers like CKAN does for an unknown one (400, a bare JSON string), which also flags a worker
+ * calling an action it should not.
+ *
+ * <p>Authentication is CKAN's: the token is read raw from {@code Authorization} (CKAN 2.10 reads
+ * {@code X-CKAN-API-Key} first, then {@code Authorization}); a missing or unknown token is
+ * anonymous, which is not an error by itself. The one valid token, set with {@link #token}, is a
+ * sysadmin's.
+ *
+ * <p>Thread-safe. Every request is recorded. {@link #reset()} clears resources, faults and records
+ * but keeps the token and the port.
+ */
+public final class FakeCkan implements AutoCloseable {
+
+    public static final String DEFAULT_VERSION = "2.11.5";
+
+    private static final System.Logger LOG = System.getLogger(FakeCkan.class.getName());
+    private static final String JSON_TYPE = "application/json;charset=utf-8";
+    private static final String HTML_TYPE = "text/html; charset=utf-8";
+    private static final Pattern ACTION_PATH = Pattern.compile("^/api(?:/3)?/action/([^/]+)/?$");
+    private static final Pattern DOWNLOAD_PATH =
+            Pattern.compile("^/dataset/([^/]+)/resource/([^/]+)/download(?:/([^/]*))?$");
+    private static final Set<String> ACTIONS = Set.of("status_show", "resource_show", "resource_patch");
+    private static final Set<String> SIDE_EFFECT_FREE = Set.of("status_show", "resource_show");
+    private static final DateTimeFormatter CKAN_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
+    private static final String SOLR_DOWN_MESSAGE = "Unable to add package to search index: Solr returned an error: "
+            + "Failed to connect to server at http://solr:8983/solr/ckan/update?commit=true: "
+            + "HTTPConnectionPool(host='solr', port=8983): Max retries exceeded with url: "
+            + "/solr/ckan/update?commit=true (Caused by NewConnectionError('<urllib3.connection.HTTPConnection "
+            + "object at 0x7f3a2c1d5e50>: Failed to establish a new connection: [Errno 111] Connection refused'))";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final ExecutorService executor;
+    private final int port;
+    private final Object lock = new Object();
+
+    // state, guarded by lock
+    private final Map<String, Map<String, Object>> resources = new LinkedHashMap<>();
+    private final Map<String, byte[]> files = new HashMap<>();
+    private final Map<String, Integer> downloadStatus = new HashMap<>();
+    private final Map<String, Integer> downloads = new HashMap<>();
+    private final Set<String> privateResources = new HashSet<>();
+    private final Map<String, InjectedFailure> failNext = new HashMap<>();
+    private HttpServer server;
+
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+
+    private volatile String token;
+    private volatile String version = DEFAULT_VERSION;
+    private volatile boolean badToken;
+    private volatile boolean solrDown;
+    private volatile boolean serviceUnavailable;
+    private volatile Duration slow = Duration.ZERO;
+    private volatile boolean acceptChunkedBodies;
+
+    private record InjectedFailure(int status, int remaining) {
+    }
+
+    private record Response(int status, String contentType, byte[] body) {
+    }
+
+    private FakeCkan() throws IOException {
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-ckan");
+            t.setDaemon(true);
+            return t;
+        });
+        this.server = bind(0);
+        this.port = server.getAddress().getPort();
+    }
+
+    /** Starts a fake on 127.0.0.1 and a free port. */
+    public static FakeCkan start() {
+        try {
+            return new FakeCkan();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start FakeCkan", e);
+        }
+    }
+
+    /** {@code http://127.0.0.1:<port>}, without a trailing slash: the value of {@code ckan.url}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Stops the server for good. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (server != null) {
+                server.stop(0);
+                server = null;
+            }
+        }
+        executor.shutdownNow();
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    /** Sets the one valid (sysadmin) API token; {@code null} means every request is anonymous. */
+    public FakeCkan token(String token) {
+        this.token = token;
+        return this;
+    }
+
+    public String token() {
+        return token;
+    }
+
+    /** Sets {@code status_show}'s {@code ckan_version} (default {@value #DEFAULT_VERSION}). */
+    public FakeCkan version(String ckanVersion) {
+        this.version = Objects.requireNonNull(ckanVersion);
+        return this;
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /**
+     * Registers an uploaded resource shaped like {@code resource_show}'s result (contract 2.2),
+     * named {@code data.<format>}, whose {@code url} is served by this fake with {@code content}.
+     */
+    public Map<String, Object> addResource(String id, byte[] content, String format) {
+        Map<String, Object> dict = new LinkedHashMap<>();
+        dict.put("id", id);
+        dict.put("format", format);
+        dict.put("name", "data." + (format == null || format.isBlank() ? "csv" : format.toLowerCase(Locale.ROOT)));
+        return addResource(dict, content);
+    }
+
+    /**
+     * Registers a resource from a (possibly partial) dict; missing keys get the defaults of contract
+     * 2.2. When {@code url} is absent and {@code url_type} is {@code upload} (the default), the url
+     * is this fake's download URL. Give an explicit {@code url} (and {@code url_type: null}) for a
+     * link to elsewhere. No file is served when {@code content} is null.
+     */
+    public Map<String, Object> addResource(Map<String, Object> resource, byte[] content) {
+        Map<String, Object> dict = new LinkedHashMap<>();
+        String id = resource.get("id") == null ? UUID.randomUUID().toString() : resource.get("id").toString();
+        String now = now();
+        dict.put("id", id);
+        dict.put("package_id", UUID.nameUUIDFromBytes(("package-" + id).getBytes(StandardCharsets.UTF_8)).toString());
+        dict.put("name", "data.csv");
+        dict.put("url", null);
+        dict.put("url_type", "upload");
+        dict.put("format", "CSV");
+        dict.put("description", "");
+        dict.put("hash", "");
+        dict.put("mimetype", null);
+        dict.put("mimetype_inner", null);
+        dict.put("resource_type", null);
+        dict.put("size", content == null ? null : content.length);
+        dict.put("created", now);
+        dict.put("last_modified", now);
+        dict.put("metadata_modified", now);
+        dict.put("cache_url", null);
+        dict.put("cache_last_updated", null);
+        dict.put("position", 0);
+        dict.put("state", "active");
+        dict.put("datastore_active", false);
+        dict.putAll(deepCopy(resource));
+        dict.put("id", id);
+        if (dict.get("mimetype") == null) {
+            dict.put("mimetype", mimetypeFor(String.valueOf(dict.get("format"))));
+        }
+        if (dict.get("url") == null || dict.get("url").toString().isEmpty()) {
+            if ("upload".equals(dict.get("url_type"))) {
+                dict.put("url", downloadUrl(dict.get("package_id").toString(), id, dict.get("name").toString()));
+            } else {
+                dict.put("url", "");
+            }
+        }
+        synchronized (lock) {
+            resources.put(id, dict);
+            if (content != null) {
+                files.put(id, content.clone());
+            } else {
+                files.remove(id);
+            }
+        }
+        return deepCopy(dict);
+    }
+
+    /** Same as {@link #addResource(Map, byte[])} without a file. */
+    public Map<String, Object> addResource(Map<String, Object> resource) {
+        return addResource(resource, null);
+    }
+
+    /** Replaces the file served for a resource (as a re-upload would: size and last_modified change). */
+    public void replaceFile(String id, byte[] content) {
+        synchronized (lock) {
+            Map<String, Object> dict = requireResource(id);
+            files.put(id, content.clone());
+            String now = now();
+            dict.put("size", content.length);
+            dict.put("last_modified", now);
+            dict.put("metadata_modified", now);
+        }
+    }
+
+    /** Marks the dataset of a resource private: anonymous reads and downloads get 403. */
+    public void setPrivate(String id, boolean isPrivate) {
+        synchronized (lock) {
+            requireResource(id);
+            if (isPrivate) {
+                privateResources.add(id);
+            } else {
+                privateResources.remove(id);
+            }
+        }
+    }
+
+    /** The resource dict as now stored (a copy), or {@code null} if unknown. */
+    public Map<String, Object> resource(String id) {
+        synchronized (lock) {
+            Map<String, Object> dict = resources.get(id);
+            return dict == null ? null : deepCopy(dict);
+        }
+    }
+
+    /** The URL the resource's file is served at. */
+    public String fileUrl(String id) {
+        synchronized (lock) {
+            Map<String, Object> dict = requireResource(id);
+            return downloadUrl(dict.get("package_id").toString(), id, dict.get("name").toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ recording
+
+    /** Every request received, oldest first. */
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** The requests to one action, oldest first. */
+    public List<RecordedRequest> requests(String action) {
+        return requests.stream().filter(r -> action.equals(r.action())).toList();
+    }
+
+    /** The bodies of every {@code resource_patch} request (whatever its outcome), oldest first. */
+    public List<Map<String, Object>> patches() {
+        return requests("resource_patch").stream().map(RecordedRequest::body).toList();
+    }
+
+    /** How many times the file URL of a resource was requested (any outcome). */
+    public int downloads(String id) {
+        synchronized (lock) {
+            return downloads.getOrDefault(id, 0);
+        }
+    }
+
+    /** Clears resources, faults and records; restores the version; keeps the token and the port. */
+    public void reset() {
+        synchronized (lock) {
+            resources.clear();
+            files.clear();
+            downloadStatus.clear();
+            downloads.clear();
+            privateResources.clear();
+            failNext.clear();
+        }
+        requests.clear();
+        version = DEFAULT_VERSION;
+        badToken = false;
+        solrDown = false;
+        serviceUnavailable = false;
+        slow = Duration.ZERO;
+        acceptChunkedBodies = false;
+        refuseConnections(false);
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    /**
+     * Solr unreachable: {@code resource_patch} answers 500 "Search Index Error" exactly as contract
+     * 1.4 and does not persist the change; reads keep working.
+     */
+    public FakeCkan solrDown(boolean down) {
+        this.solrDown = down;
+        return this;
+    }
+
+    /** CKAN down behind its proxy: every request (actions and files) answers 503 with an HTML page. */
+    public FakeCkan serviceUnavailable(boolean unavailable) {
+        this.serviceUnavailable = unavailable;
+        return this;
+    }
+
+    /**
+     * {@code true} stops the HTTP server, so connections are refused; {@code false} starts it again
+     * on the same port.
+     */
+    public FakeCkan refuseConnections(boolean refuse) {
+        synchronized (lock) {
+            if (refuse && server != null) {
+                server.stop(0);
+                server = null;
+            } else if (!refuse && server == null) {
+                try {
+                    server = bind(port);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot rebind FakeCkan to port " + port, e);
+                }
+            }
+        }
+        return this;
+    }
+
+    /** Whether connections are refused now. */
+    public boolean refusingConnections() {
+        synchronized (lock) {
+            return server == null;
+        }
+    }
+
+    /** Delays every response by this much ({@link Duration#ZERO} to stop). */
+    public FakeCkan slow(Duration delay) {
+        this.slow = delay == null ? Duration.ZERO : delay;
+        return this;
+    }
+
+    /**
+     * The next {@code times} calls of {@code action} answer {@code status} with CKAN's envelope for
+     * it (403 Authorization Error, 404 Not Found Error, 409 Validation Error, 500 Internal Server
+     * Error; 502/503/504 an HTML proxy page). Counts add up per action; the last call wins the status.
+     */
+    public FakeCkan failNext(String action, int status, int times) {
+        synchronized (lock) {
+            InjectedFailure prev = failNext.get(action);
+            int remaining = times + (prev == null ? 0 : prev.remaining());
+            if (remaining > 0) {
+                failNext.put(action, new InjectedFailure(status, remaining));
+            } else {
+                failNext.remove(action);
+            }
+        }
+        return this;
+    }
+
+    /** The file URL of a resource answers this status with an HTML page (200 restores it). */
+    public FakeCkan downloadStatus(String id, int status) {
+        synchronized (lock) {
+            if (status == 200) {
+                downloadStatus.remove(id);
+            } else {
+                downloadStatus.put(id, status);
+            }
+        }
+        return this;
+    }
+
+    /** The configured token is no longer accepted (as if revoked): every request is anonymous. */
+    public FakeCkan badToken(boolean bad) {
+        this.badToken = bad;
+        return this;
+    }
+
+    /**
+     * By default an action request whose body is sent chunked, without a {@code Content-Length},
+     * is seen with an empty body (as by CKAN behind uWSGI), so a missing {@code id} answers 409.
+     * {@code true} accepts such bodies.
+     */
+    public FakeCkan acceptChunkedBodies(boolean accept) {
+        this.acceptChunkedBodies = accept;
+        return this;
+    }
+
+    // ------------------------------------------------------------------ HTTP
+
+    private static boolean isChunkedWithoutLength(Headers headers) {
+        String te = headers.getFirst("Transfer-Encoding");
+        return te != null && te.toLowerCase(Locale.ROOT).contains("chunked") && headers.getFirst("Content-Length") == null;
+    }
+
+    private HttpServer bind(int wantedPort) throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try {
+                HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), wantedPort), 50);
+                s.setExecutor(executor);
+                s.createContext("/", this::handle);
+                s.start();
+                return s;
+            } catch (BindException e) {
+                if (wantedPort == 0) {
+                    throw e;
+                }
+                last = e;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+        throw last;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Response response;
+            try {
+                response = respond(exchange);
+            } catch (RuntimeException e) {
+                response = envelopeError(500, "unknown", internalError());
+            }
+            send(exchange, response);
+        }
+    }
+
+    private Response respond(HttpExchange exchange) throws IOException {
+        byte[] raw = exchange.getRequestBody().readAllBytes();
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        String path = exchange.getRequestURI().getRawPath();
+        String query = exchange.getRequestURI().getRawQuery();
+        Matcher actionMatch = ACTION_PATH.matcher(path);
+        String action = actionMatch.matches() ? decode(actionMatch.group(1)) : null;
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, List.copyOf(v)));
+        String rawBody = new String(raw, StandardCharsets.UTF_8);
+        requests.add(new RecordedRequest(method, path, query, action, Collections.unmodifiableMap(headers), rawBody,
+                asObject(raw), Instant.now()));
+
+        Matcher downloadMatch = DOWNLOAD_PATH.matcher(path);
+        if (downloadMatch.matches()) {
+            synchronized (lock) {
+                downloads.merge(downloadMatch.group(2), 1, Integer::sum);
+            }
+        }
+
+        Duration delay = slow;
+        if (!delay.isZero() && !delay.isNegative()) {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (serviceUnavailable) {
+            return proxyPage(503);
+        }
+        if (action != null) {
+            if (!acceptChunkedBodies && raw.length > 0 && isChunkedWithoutLength(exchange.getRequestHeaders())) {
+                // CKAN behind uWSGI/gunicorn reads wsgi.input by Content-Length: a chunked body arrives empty
+                LOG.log(System.Logger.Level.WARNING, "FakeCkan: " + action + " body sent chunked without "
+                        + "Content-Length; CKAN behind its WSGI server sees an empty body");
+                raw = new byte[0];
+            }
+            return action(exchange, method, action, raw, query);
+        }
+        if (downloadMatch.matches()) {
+            return download(exchange.getRequestHeaders(), downloadMatch.group(2));
+        }
+        return html(404, "404 Not Found", "The requested URL was not found on the server.");
+    }
+
+    private Response action(HttpExchange exchange, String method, String action, byte[] raw, String query) {
+        if (!"GET".equals(method) && !"POST".equals(method) && !"HEAD".equals(method)) {
+            return html(405, "405 Method Not Allowed", "The method is not allowed for the requested URL.");
+        }
+        if (!ACTIONS.contains(action)) {
+            return jsonString(400, "Bad request - Action name not known: " + action);
+        }
+        Map<String, Object> data;
+        try {
+            data = requestData(exchange, method, raw, query, SIDE_EFFECT_FREE.contains(action));
+        } catch (IllegalArgumentException e) {
+            return jsonString(400, "Bad request - JSON Error: " + e.getMessage());
+        }
+        InjectedFailure failure = takeInjectedFailure(action);
+        if (failure != null) {
+            return injected(action, failure.status());
+        }
+        boolean sysadmin = isSysadmin(exchange.getRequestHeaders());
+        return switch (action) {
+            case "status_show" -> ok(action, statusShow());
+            case "resource_show" -> resourceShow(data, sysadmin);
+            case "resource_patch" -> resourcePatch(data, sysadmin);
+            default -> jsonString(400, "Bad request - Action name not known: " + action);
+        };
+    }
+
+    /** {@code ckan/views/api.py:_get_request_data}, reduced to what a worker may send. */
+    private Map<String, Object> requestData(HttpExchange exchange, String method, byte[] raw, String query,
+            boolean sideEffectFree) {
+        if (!"POST".equals(method)) {
+            if (!sideEffectFree) {
+                throw new IllegalArgumentException("Invalid request. Please use POST method for your request");
+            }
+            return new LinkedHashMap<>(parseForm(query));
+        }
+        String contentType = Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("Content-Type"), "");
+        String text = new String(raw, StandardCharsets.UTF_8);
+        if (contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded") && !text.isEmpty()) {
+            Map<String, String> form = parseForm(text);
+            if (form.size() == 1 && Set.of("", "1").contains(form.values().iterator().next())) {
+                return decodeJsonObject(form.keySet().iterator().next());
+            }
+            return new LinkedHashMap<>(form);
+        }
+        if (text.isBlank()) {
+            return new LinkedHashMap<>();
+        }
+        return decodeJsonObject(text);
+    }
+
+    private Map<String, Object> decodeJsonObject(String text) {
+        Object value;
+        try {
+            value = json.readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Error decoding JSON data. Error: JSONDecodeError('"
+                    + e.getOriginalMessage() + "') JSON data extracted from the request: '" + text + "'");
+        }
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException(
+                    "Request data JSON decoded to " + value + " but it needs to be a dictionary.");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) value;
+        return map;
+    }
+
+    private boolean isSysadmin(Headers headers) {
+        String valid = token;
+        if (valid == null || badToken) {
+            return false;
+        }
+        String presented = null;
+        if (version.startsWith("2.10") || version.startsWith("2.9")) {
+            presented = headers.getFirst("X-CKAN-API-Key");
+        }
+        if (presented == null) {
+            presented = headers.getFirst("Authorization");
+        }
+        return valid.equals(presented);
+    }
+
+    private Map<String, Object> statusShow() {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("site_title", "Fake CKAN");
+        result.put("site_description", "");
+        result.put("site_url", baseUrl());
+        result.put("ckan_version", version);
+        result.put("error_emails_to", null);
+        result.put("locale_default", "en");
+        result.put("extensions", List.of("envvars", "datastore", "activity", "image_view", "text_view"));
+        return result;
+    }
+
+    private Response resourceShow(Map<String, Object> data, boolean sysadmin) {
+        String id = idOf(data);
+        if (id == null) {
+            return missingId("resource_show");
+        }
+        synchronized (lock) {
+            Map<String, Object> dict = resources.get(id);
+            if (dict == null) {
+                return envelopeError(404, "resource_show", notFound());
+            }
+            if (!sysadmin && privateResources.contains(id)) {
+                return envelopeError(403, "resource_show", accessDenied("User  not authorized to read resource " + id));
+            }
+            return ok("resource_show", shown(dict));
+        }
+    }
+
+    private Response resourcePatch(Map<String, Object> data, boolean sysadmin) {
+        if (!sysadmin) {
+            return envelopeError(403, "resource_patch",
+                    accessDenied("Action resource_patch requires an authenticated user"));
+        }
+        String id = idOf(data);
+        if (id == null) {
+            return missingId("resource_patch");
+        }
+        synchronized (lock) {
+            Map<String, Object> dict = resources.get(id);
+            if (dict == null) {
+                return envelopeError(404, "resource_patch", notFound());
+            }
+            Map<String, Object> updated = deepCopy(dict);
+            updated.putAll(deepCopy(data));
+            updated.put("id", id);
+            updated.put("metadata_modified", now());
+            if (solrDown) {
+                // raised in before_commit: the transaction is never committed
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("__type", "Search Index Error");
+                error.put("message", SOLR_DOWN_MESSAGE);
+                return envelopeError(500, "resource_patch", error);
+            }
+            resources.put(id, updated);
+            return ok("resource_patch", shown(updated));
+        }
+    }
+
+    private Response download(Headers headers, String id) {
+        synchronized (lock) {
+            Map<String, Object> dict = resources.get(id);
+            byte[] content = files.get(id);
+            if (dict == null || content == null) {
+                return html(404, "404 Not Found", "Resource data not found");
+            }
+            Integer status = downloadStatus.get(id);
+            if (status != null) {
+                return status >= 502 && status <= 504 ? proxyPage(status) : html(status, status + " Error", "Error");
+            }
+            if (privateResources.contains(id) && !isSysadmin(headers)) {
+                return html(403, "403 Forbidden", "Unauthorized to read resource " + id);
+            }
+            Object mimetype = dict.get("mimetype");
+            return new Response(200, mimetype == null ? "application/octet-stream" : mimetype.toString(), content);
+        }
+    }
+
+    private InjectedFailure takeInjectedFailure(String action) {
+        synchronized (lock) {
+            InjectedFailure failure = failNext.get(action);
+            if (failure == null) {
+                return null;
+            }
+            if (failure.remaining() <= 1) {
+                failNext.remove(action);
+            } else {
+                failNext.put(action, new InjectedFailure(failure.status(), failure.remaining() - 1));
+            }
+            return failure;
+        }
+    }
+
+    private Response injected(String action, int status) {
+        return switch (status) {
+            case 400 -> jsonString(400, "Bad request - JSON Error: Injected fault");
+            case 403 -> envelopeError(403, action, accessDenied("User  not authorized to edit resource"));
+            case 404 -> envelopeError(404, action, notFound());
+            case 409 -> {
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("__type", "Validation Error");
+                error.put("message", "Injected validation error");
+                yield envelopeError(409, action, error);
+            }
+            case 502, 503, 504 -> proxyPage(status);
+            default -> envelopeError(status, action, internalError());
+        };
+    }
+
+    // ------------------------------------------------------------------ response building
+
+    private Response ok(String action, Object result) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("help", help(action));
+        body.put("success", true);
+        body.put("result", result);
+        return new Response(200, JSON_TYPE, toJson(body));
+    }
+
+    private Response envelopeError(int status, String action, Map<String, Object> error) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("help", help(action));
+        body.put("success", false);
+        body.put("error", error);
+        return new Response(status, JSON_TYPE, toJson(body));
+    }
+
+    private Response missingId(String action) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("__type", "Validation Error");
+        error.put("id", List.of("Missing value"));
+        return envelopeError(409, action, error);
+    }
+
+    private static Map<String, Object> notFound() {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("__type", "Not Found Error");
+        error.put("message", "Not found: Resource was not found.");
+        return error;
+    }
+
+    private static Map<String, Object> accessDenied(String message) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("__type", "Authorization Error");
+        error.put("message", "Access denied: " + message);
+        return error;
+    }
+
+    private static Map<String, Object> internalError() {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("__type", "Internal Server Error");
+        error.put("message", "Internal Server Error");
+        return error;
+    }
+
+    private Response jsonString(int status, String message) {
+        return new Response(status, JSON_TYPE, toJson(message));
+    }
+
+    private static Response proxyPage(int status) {
+        String reason = switch (status) {
+            case 502 -> "Bad Gateway";
+            case 504 -> "Gateway Time-out";
+            default -> "Service Temporarily Unavailable";
+        };
+        String page = "<html>\r\n<head><title>" + status + " " + reason + "</title></head>\r\n<body>\r\n<center><h1>"
+                + status + " " + reason + "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+        return new Response(status, "text/html", page.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Response html(int status, String title, String text) {
+        String page = "<!doctype html>\n<html lang=en>\n<title>" + title + "</title>\n<h1>" + title + "</h1>\n<p>"
+                + text + "</p>\n";
+        return new Response(status, HTML_TYPE, page.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, Response response) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", response.contentType());
+        byte[] body = response.body();
+        if ("HEAD".equalsIgnoreCase(exchange.getRequestMethod()) || body.length == 0) {
+            // -1: no body; the JDK then sends "Content-length: 0" (never chunked)
+            exchange.sendResponseHeaders(response.status(), -1);
+            return;
+        }
+        exchange.sendResponseHeaders(response.status(), body.length); // fixed length, never chunked
+        exchange.getResponseBody().write(body);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private String help(String action) {
+        return baseUrl() + "/api/3/action/help_show?name=" + action;
+    }
+
+    private String downloadUrl(String packageId, String id, String name) {
+        return baseUrl() + "/dataset/" + packageId + "/resource/" + id + "/download/" + name;
+    }
+
+    private Map<String, Object> requireResource(String id) {
+        Map<String, Object> dict = resources.get(id);
+        if (dict == null) {
+            throw new IllegalArgumentException("no resource " + id + " in FakeCkan");
+        }
+        return dict;
+    }
+
+    /** resource_show's view: the datastore plugin adds {@code datastore_active: false} when missing. */
+    private Map<String, Object> shown(Map<String, Object> dict) {
+        Map<String, Object> copy = deepCopy(dict);
+        copy.putIfAbsent("datastore_active", false);
+        return copy;
+    }
+
+    private static String idOf(Map<String, Object> data) {
+        Object id = data.get("id");
+        return id == null || id.toString().isEmpty() ? null : id.toString();
+    }
+
+    private Map<String, Object> asObject(byte[] raw) {
+        if (raw.length == 0) {
+            return null;
+        }
+        try {
+            Object value = json.readValue(raw, Object.class);
+            if (value instanceof Map) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> map = (Map<String, Object>) value;
+                return Collections.unmodifiableMap(map);
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private Map<String, Object> deepCopy(Map<String, Object> map) {
+        return json.convertValue(map, new TypeReference<LinkedHashMap<String, Object>>() {
+        });
+    }
+
+    private byte[] toJson(Object value) {
+        try {
+            return json.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> parseForm(String text) {
+        Map<String, String> form = new LinkedHashMap<>();
+        if (text == null || text.isEmpty()) {
+            return form;
+        }
+        for (String pair : text.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            form.put(decode(key), decode(value));
+        }
+        return form;
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String now() {
+        return LocalDateTime.now(ZoneOffset.UTC).format(CKAN_TIME);
+    }
+
+    private static String mimetypeFor(String format) {
+        return switch (format == null ? "" : format.toUpperCase(Locale.ROOT)) {
+            case "CSV" -> "text/csv";
+            case "TSV" -> "text/tab-separated-values";
+            case "XLSX" -> "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+            case "XLS" -> "application/vnd.ms-excel";
+            case "JSON" -> "application/json";
+            default -> "application/octet-stream";
+        };
+    }
+
+    /** Waits up to {@code timeout} for a condition on the recorded requests; for tests that poll. */
+    public boolean awaitRequests(String action, int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (requests(action).size() >= count) {
+                return true;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return requests(action).size() >= count;
+    }
+
+    @Override
+    public String toString() {
+        return "FakeCkan[" + baseUrl() + ", " + requests.size() + " requests]";
+    }
+
+    /** Every recorded request as text; useful in assertion messages. */
+    public String describeRequests() {
+        List<String> lines = new ArrayList<>();
+        for (RecordedRequest r : requests) {
+            lines.add(r.method() + " " + r.path() + (r.rawBody().isEmpty() ? "" : " " + r.rawBody()));
+        }
+        return String.join("\n", lines);
+    }
+}
