@@ -99,7 +99,8 @@ final class CsvRecordReader implements Closeable {
     private AnalysisException unparsable(long line, Throwable cause) {
         String detail = cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage();
         return new AnalysisException("the file cannot be read as CSV with delimiter '"
-                + CsvDialect.printable(dialect.delimiter()) + "' at or after line " + line + detail, cause);
+                + CsvDialect.printable(dialect.delimiter()) + "': the record starting on line " + line
+                + " does not parse" + detail, cause);
     }
 
     @Override

@@ -14,8 +14,8 @@ import java.nio.file.Path;
 /**
  * Checks that a whole file is UTF-8 before anything else reads it. A sniffer that looks only at
  * the first kilobytes would accept files whose single bad byte sits deep inside (the xloader
- * non-UTF-8 sample has one 0xDA at byte 28,012), and the load would then fail half-way through COPY
- * with a message nobody can act on. Streaming keeps memory constant.
+ * non-UTF-8 sample has one 0xDA at byte 28,364, on its last line), and the load would then fail
+ * half-way through COPY with a message nobody can act on. Streaming keeps memory constant.
  */
 final class Utf8Validator {
 

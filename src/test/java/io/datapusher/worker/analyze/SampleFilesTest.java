@@ -135,8 +135,19 @@ class SampleFilesTest {
         Path file = SAMPLES.resolve("xloader_non_utf8_sample.csv");
         Assumptions.assumeTrue(Files.isRegularFile(file), "xloader_non_utf8_sample.csv is absent");
         AnalysisException e = assertThrows(AnalysisException.class, () -> new CsvAnalyzer().analyze(file));
-        assertTrue(e.getMessage().startsWith("the file is not valid UTF-8 (byte 0xDA at offset "), e.getMessage());
+        assertEquals("the file is not valid UTF-8 (byte 0xDA at offset 28364, line 267); "
+                + "other encodings are not supported yet", e.getMessage());
         assertTrue(e.getMessage().endsWith("other encodings are not supported yet"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a quote left open on line 35 is an error, not 68 lines silently swallowed into one cell")
+    void anUnbalancedQuoteIsReportedInsteadOfSwallowingLines() {
+        Path file = SAMPLES.resolve("frictionless_issue-1066.csv");
+        Assumptions.assumeTrue(Files.isRegularFile(file), "frictionless_issue-1066.csv is absent");
+        AnalysisException e = assertThrows(AnalysisException.class, () -> new CsvAnalyzer().analyze(file));
+        assertTrue(e.getMessage().startsWith("the file cannot be read as CSV with delimiter ';': "
+                + "the record starting on line 35 does not parse"), e.getMessage());
     }
 
     @Test
