@@ -11,9 +11,23 @@ import java.util.List;
  * infers a type per column over every value, and counts the rows. Nothing but counters and one
  * record at a time is held in memory, so the file size does not matter.
  *
+ * <p>The rules (design.md section 5):
+ * <ul>
+ *   <li>the header is the first record with a non-empty cell; the labels are its cells untouched,
+ *       the ids come from {@link HeaderSanitizer};</li>
+ *   <li>every later record with a non-empty cell is a row, footers included; records of empty cells
+ *       are skipped and not counted;</li>
+ *   <li>a short record is padded with NULLs; a record wider than the header fails the analysis
+ *       unless the surplus cells are empty (trailing delimiters);</li>
+ *   <li>a column with a blank header and no values is left out; one with values gets a name;</li>
+ *   <li>only empty (or whitespace-only) cells are NULL, and a type holds only if every other value
+ *       of the column fits it ({@link TypeRules}).</li>
+ * </ul>
+ *
  * <p>The file is read three times, each cheap and sequential: a strict UTF-8 check of every byte
  * (so a bad byte deep in the file fails here, not in the middle of COPY), the analysis, and later
- * the {@link RowStream} for the load.
+ * the {@link RowStream} for the load. Line numbers in messages are physical lines, 1-based, of the
+ * start of the record.
  */
 public final class CsvAnalyzer {
 
@@ -53,7 +67,7 @@ public final class CsvAnalyzer {
     }
 
     private char sniffDelimiter(Path file, boolean bom) throws IOException {
-        try (Reader in = new CsvDialect(',', bom).open(file)) {
+        try (Reader in = CsvDialect.openText(file, bom)) {
             return new DelimiterSniffer(options.sniffChars(), options.sniffRecords()).sniff(in);
         }
     }

@@ -35,8 +35,12 @@ record CsvDialect(char delimiter, boolean bom) {
                 .get();
     }
 
-    /** Strict decoding: the file was validated, so a decoding error here means it changed under us. */
     Reader open(Path file) throws IOException {
+        return openText(file, bom);
+    }
+
+    /** Strict decoding: the file was validated, so a decoding error here means it changed under us. */
+    static Reader openText(Path file, boolean bom) throws IOException {
         InputStream in = Files.newInputStream(file);
         try {
             if (bom) {

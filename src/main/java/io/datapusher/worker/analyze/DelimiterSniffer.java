@@ -18,10 +18,11 @@ import org.apache.commons.csv.CSVRecord;
  * <p>The rule: parse the start of the file (at most {@code sampleChars} characters and
  * {@code sampleRecords} non-blank records) once per candidate, honouring quotes, so a delimiter
  * inside a quoted cell does not count. For each candidate take the most common field count among
- * those records; a candidate whose most common count is 1 (it never splits anything) is out. The
- * candidate whose most common count is shared by the most records wins; ties go to the earlier
- * candidate in the order {@code , ; tab |}, so comma wins whenever the evidence is even. When no
- * candidate splits anything the file has a single column and comma is as good as any.
+ * those records (the larger one when two are equally common); a candidate whose most common count
+ * is 1 (it does not split the typical record) is out. The candidate whose most common count is
+ * shared by the most records wins; ties go to the earlier candidate in the order
+ * {@code , ; tab |}, so comma wins whenever the evidence is even. When no candidate splits
+ * anything the file has a single column and comma is as good as any.
  *
  * <p>Consistency, rather than the raw number of delimiter characters, is what matters: a
  * semicolon file with decimal commas has many commas but a varying number of them per line.
