@@ -2,6 +2,7 @@ package io.datapusher.worker.analyze;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -40,7 +41,13 @@ final class CsvRecordReader implements Closeable {
     }
 
     static CsvRecordReader open(Path file, CsvDialect dialect) throws IOException {
-        return new CsvRecordReader(dialect, CSVParser.parse(dialect.open(file), dialect.csvFormat()));
+        Reader text = dialect.open(file);
+        try {
+            return new CsvRecordReader(dialect, CSVParser.parse(text, dialect.csvFormat()));
+        } catch (IOException | RuntimeException e) {
+            text.close();
+            throw e;
+        }
     }
 
     /** The next record with at least one non-empty cell, or null at the end of the file. */
