@@ -1,0 +1,186 @@
+package io.datapusher.worker.analyze;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Real files from {@code ../shared/samples}, read in place (never copied into the repository).
+ * Expected counts are the MANIFEST's non-blank data rows and its column counts.
+ */
+@DisplayName("Real sample files analyse to the MANIFEST's row and column counts")
+class SampleFilesTest {
+
+    private static final Path SAMPLES = Path.of("../shared/samples");
+
+    @BeforeEach
+    void samplesArePresent() {
+        Assumptions.assumeTrue(Files.isDirectory(SAMPLES), "../shared/samples is absent");
+    }
+
+    private static Analysis analyze(String name) throws AnalysisException {
+        Path file = SAMPLES.resolve(name);
+        Assumptions.assumeTrue(Files.isRegularFile(file), name + " is absent");
+        return new CsvAnalyzer().analyze(file);
+    }
+
+    @ParameterizedTest(name = "{0}: {1} rows, {2} columns, delimiter {3}")
+    @CsvSource(delimiter = '|', value = {
+            "datasets_covid19_countries-aggregated.csv|112320|5|,",
+            "datasets_country-codes.csv|249|56|,",
+            "xloader_boston_311_sample.csv|3|29|,",
+            "xloader_brazilian_sample.csv|10|95|,",
+            "xloader_german_sample.csv|7|10|;",
+            "xloader_column_names.csv|6|3|,",
+            "messytables_example.tsv|140|17|\\t",
+            "csvkit_mac_newlines.csv|2|3|,",
+            "dpp_safenames_emoji.csv|1|4|,",
+    })
+    void analysesWithTheExpectedShape(String name, long rows, int columns, String delimiter) throws Exception {
+        Analysis analysis = analyze(name);
+        assertEquals(rows, analysis.rows(), "rows");
+        assertEquals(columns, analysis.columns().size(), "columns");
+        assertEquals("csv, delimiter '" + delimiter + "'", analysis.format());
+        assertEquals("UTF-8", analysis.encoding());
+
+        List<String> ids = Fixtures.ids(analysis);
+        assertEquals(ids.size(), new HashSet<>(ids).size(), "unique ids");
+        ids.forEach(id -> assertTrue(HeaderSanitizer.isAcceptable(id), id));
+
+        List<ColumnType> types = analysis.columns().stream().map(ColumnProfile::inferredType).toList();
+        CountingWriter out = new CountingWriter();
+        assertEquals(rows, analysis.rowStream().copyTo(out, types), "rows written");
+        assertEquals(rows, out.lineBreaksOutsideQuotes, "records in the COPY text");
+    }
+
+    @Test
+    void covid19TypesAreSensible() throws Exception {
+        Analysis analysis = analyze("datasets_covid19_countries-aggregated.csv");
+        assertEquals(List.of("Date", "Country", "Confirmed", "Recovered", "Deaths"), Fixtures.ids(analysis));
+        assertEquals(ColumnType.DATE, Fixtures.column(analysis, "Date").inferredType());
+        assertEquals(ColumnType.TEXT, Fixtures.column(analysis, "Country").inferredType());
+        assertEquals(ColumnType.INTEGER, Fixtures.column(analysis, "Confirmed").inferredType());
+        assertEquals(ColumnType.INTEGER, Fixtures.column(analysis, "Recovered").inferredType());
+        assertEquals(ColumnType.INTEGER, Fixtures.column(analysis, "Deaths").inferredType());
+    }
+
+    @Test
+    void germanHeadersKeepTheirUmlautsAndOnlyTheTooLongOneIsRenamed() throws Exception {
+        Analysis analysis = analyze("xloader_german_sample.csv");
+        List<String> labels = Fixtures.labels(analysis);
+        List<String> ids = Fixtures.ids(analysis);
+        assertEquals("Stadtname", labels.get(0));
+        int renamed = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            String label = labels.get(i);
+            if (label.getBytes(StandardCharsets.UTF_8).length > 63) {
+                renamed++;
+                assertTrue(ids.get(i).getBytes(StandardCharsets.UTF_8).length <= 63, ids.get(i));
+                assertTrue(ids.get(i).startsWith("Sch_ler_Sekundarstufe_II"), ids.get(i));
+            } else {
+                assertEquals(label, ids.get(i));
+            }
+        }
+        assertEquals(1, renamed);
+    }
+
+    @Test
+    void metacharacterHeadersAreKeptAsTheyAre() throws Exception {
+        Analysis analysis = analyze("xloader_column_names.csv");
+        assertEquals(List.of("d@t$e", "t^e&m*pe!r(a)t?u:r%%e", "p\\l/a[c{e%"), Fixtures.ids(analysis));
+    }
+
+    @Test
+    void emojiHeadersAreKeptAndUnsafeOnesRewritten() throws Exception {
+        Analysis analysis = analyze("dpp_safenames_emoji.csv");
+        assertEquals(List.of("🦀 column", " col 1 ", "whitespace ", "\"quoted col\""), Fixtures.labels(analysis));
+        assertEquals(List.of("🦀 column", "col_1", "whitespace", "quoted_col"), Fixtures.ids(analysis));
+    }
+
+    @Test
+    void bostonKeepsItsNamedButEmptyColumnsAsText() throws Exception {
+        Analysis analysis = analyze("xloader_boston_311_sample.csv");
+        for (String id : List.of("closed_dt", "CLOSURE_REASON", "ClosedPhoto")) {
+            ColumnProfile column = Fixtures.column(analysis, id);
+            assertEquals(0, column.nonEmptyCount(), id);
+            assertEquals(ColumnType.TEXT, column.inferredType(), id);
+        }
+        assertEquals(ColumnType.TIMESTAMP, Fixtures.column(analysis, "open_dt").inferredType());
+    }
+
+    @Test
+    void macNewlinesKeepTheCarriageReturnInsideTheQuotedCell() throws Exception {
+        Analysis analysis = analyze("csvkit_mac_newlines.csv");
+        assertEquals(List.of("a", "b", "c"), Fixtures.ids(analysis));
+        assertTrue(Fixtures.copyText(analysis).contains("\r"), "the quoted CR survives");
+    }
+
+    @Test
+    void theNonUtf8SampleFailsWithTheByteAndItsOffset() {
+        Path file = SAMPLES.resolve("xloader_non_utf8_sample.csv");
+        Assumptions.assumeTrue(Files.isRegularFile(file), "xloader_non_utf8_sample.csv is absent");
+        AnalysisException e = assertThrows(AnalysisException.class, () -> new CsvAnalyzer().analyze(file));
+        assertEquals("the file is not valid UTF-8 (byte 0xDA at offset 28364, line 267); "
+                + "other encodings are not supported yet", e.getMessage());
+        assertTrue(e.getMessage().endsWith("other encodings are not supported yet"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a quote left open on line 35 is an error, not 68 lines silently swallowed into one cell")
+    void anUnbalancedQuoteIsReportedInsteadOfSwallowingLines() {
+        Path file = SAMPLES.resolve("frictionless_issue-1066.csv");
+        Assumptions.assumeTrue(Files.isRegularFile(file), "frictionless_issue-1066.csv is absent");
+        AnalysisException e = assertThrows(AnalysisException.class, () -> new CsvAnalyzer().analyze(file));
+        assertTrue(e.getMessage().startsWith("the file cannot be read as CSV with delimiter ';': "
+                + "the record starting on line 35 does not parse"), e.getMessage());
+    }
+
+    @Test
+    void utf16SampleIsRefusedClearly() {
+        Path file = SAMPLES.resolve("messytables_utf-16le_encoded.csv");
+        Assumptions.assumeTrue(Files.isRegularFile(file), "messytables_utf-16le_encoded.csv is absent");
+        AnalysisException e = assertThrows(AnalysisException.class, () -> new CsvAnalyzer().analyze(file));
+        assertTrue(e.getMessage().contains("UTF-16 is not supported yet"), e.getMessage());
+    }
+
+    /** Counts COPY records without keeping the text: the big sample would be 4 MB. */
+    private static final class CountingWriter extends Writer {
+        long lineBreaksOutsideQuotes;
+        private boolean inQuotes;
+
+        @Override
+        public void write(char[] buf, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                char c = buf[i];
+                if (c == '"') {
+                    inQuotes = !inQuotes;
+                } else if (c == '\n' && !inQuotes) {
+                    lineBreaksOutsideQuotes++;
+                }
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+        }
+
+        @Override
+        public void close() throws IOException {
+        }
+    }
+}
