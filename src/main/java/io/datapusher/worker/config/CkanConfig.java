@@ -3,6 +3,7 @@ package io.datapusher.worker.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /** How to reach CKAN. Read from {@code CKAN_URL}, {@code CKAN_API_TOKEN} and {@code CKAN_VERSION}. */
@@ -18,4 +19,8 @@ public interface CkanConfig {
 
     /** Forces the Data Dictionary format ("2.10" or "2.11") instead of asking status_show. */
     Optional<String> version();
+
+    /** How long status_show's answer is trusted: the version only changes with an upgrade. */
+    @WithDefault("10m")
+    Duration versionCacheTtl();
 }

@@ -12,18 +12,15 @@ import io.datapusher.worker.saga.StepFailure;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code fetch-resource}: reads the resource from CKAN, and CKAN's version, which decides the Data
- * Dictionary format. The version is cached for a while: it changes only with an upgrade.
+ * Dictionary format. The version is cached for {@code ckan.version-cache-ttl}.
  */
 @ApplicationScoped
 public class FetchResourceStep implements IngestStep {
-
-    private static final Duration VERSION_TTL = Duration.ofMinutes(10);
 
     private final CkanClient ckan;
     private final CkanConfig config;
@@ -62,7 +59,7 @@ public class FetchResourceStep implements IngestStep {
             return Uni.createFrom().item(config.version().get().trim());
         }
         CachedVersion cached = version.get();
-        if (cached != null && cached.fetchedAt().plus(VERSION_TTL).isAfter(Instant.now())) {
+        if (cached != null && cached.fetchedAt().plus(config.versionCacheTtl()).isAfter(Instant.now())) {
             return Uni.createFrom().item(cached.version());
         }
         return ckan.ckanVersion().invoke(v -> version.set(new CachedVersion(v, Instant.now())));
