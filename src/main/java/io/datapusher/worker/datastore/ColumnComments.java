@@ -1,0 +1,56 @@
+package io.datapusher.worker.datastore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datapusher.worker.analyze.ColumnType;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads and writes the Data Dictionary that CKAN keeps in column comments (contract 3.4). */
+public final class ColumnComments {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ColumnComments() {
+    }
+
+    /** The comment CKAN itself would write for a new column with only a label. */
+    public static String labelComment(String label, CommentFormat format) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("label", label);
+        return switch (format) {
+            case CKAN_2_10 -> PythonJson.object(info, false);
+            case CKAN_2_11 -> " " + PythonJson.object(Map.of("_info", info), true);
+        };
+    }
+
+    /**
+     * The raw {@code type_override} text of a comment in either format, if any. A comment that is
+     * not JSON has none; callers keep such comments as they are.
+     */
+    public static Optional<String> rawTypeOverride(String comment) {
+        if (comment == null || comment.isBlank()) {
+            return Optional.empty();
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(comment);
+        } catch (Exception notJson) {
+            return Optional.empty();
+        }
+        if (root == null || !root.isObject()) {
+            return Optional.empty();
+        }
+        // 2.11 keeps info under "_info"; 2.10 is the info itself.
+        JsonNode info = root.has("_info") && root.get("_info").isObject() ? root.get("_info") : root;
+        JsonNode override = info.get("type_override");
+        return override != null && override.isTextual() ? Optional.of(override.asText()) : Optional.empty();
+    }
+
+    /** The override as a type the worker can create, if it names one. */
+    public static Optional<ColumnType> typeOverride(String comment) {
+        return rawTypeOverride(comment).flatMap(ColumnType::fromOverride);
+    }
+}

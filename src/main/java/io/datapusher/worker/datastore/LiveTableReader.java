@@ -1,0 +1,261 @@
+package io.datapusher.worker.datastore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** Reads what the load must carry over from the live table, straight from the catalogs. */
+final class LiveTableReader {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Connection connection;
+
+    LiveTableReader(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** The oid of {@code public."<name>"} when it is an ordinary table. */
+    OptionalLong tableOid(String name) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT c.oid, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = ? AND c.relname = ?")) {
+            ps.setString(1, Sql.SCHEMA);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return OptionalLong.empty();
+                }
+                String kind = rs.getString(2);
+                if (!"r".equals(kind)) {
+                    throw new SQLException("public.\"" + name + "\" exists but is not a table (relkind " + kind + ")", "42809");
+                }
+                return OptionalLong.of(rs.getLong(1));
+            }
+        }
+    }
+
+    Optional<LiveTable> describe(String resourceId) throws SQLException {
+        OptionalLong oid = tableOid(resourceId);
+        if (oid.isEmpty()) {
+            return Optional.empty();
+        }
+        List<LiveTable.Column> columns = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), pg_catalog.col_description(a.attrelid, a.attnum)"
+                        + " FROM pg_catalog.pg_attribute a WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped"
+                        + " ORDER BY a.attnum")) {
+            ps.setLong(1, oid.getAsLong());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    if (id.equals("_id") || id.equals("_full_text")) {
+                        continue;
+                    }
+                    String comment = rs.getString(3);
+                    columns.add(new LiveTable.Column(id, rs.getString(2), comment, ColumnComments.typeOverride(comment)));
+                }
+            }
+        }
+        return Optional.of(new LiveTable(resourceId, List.copyOf(columns), marker(tableComment(oid.getAsLong()))));
+    }
+
+    String tableComment(long oid) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.obj_description(?::oid, 'pg_class')")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    static Optional<LiveTable.Marker> marker(String tableComment) {
+        if (tableComment == null) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode mine = JSON.readTree(tableComment).path("datapusher_worker");
+            if (!mine.isObject()) {
+                return Optional.empty();
+            }
+            String loadedAt = mine.path("loaded_at").asText(null);
+            return Optional.of(new LiveTable.Marker(mine.path("job_id").asText(null), mine.path("hash").asText(null),
+                    loadedAt == null ? null : Instant.parse(loadedAt)));
+        } catch (Exception notOurs) {
+            return Optional.empty();
+        }
+    }
+
+    /** Column comments by column id, including null ones, as they are right now. */
+    Map<String, String> columnComments(long oid) throws SQLException {
+        Map<String, String> comments = new LinkedHashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT a.attname, pg_catalog.col_description(a.attrelid, a.attnum) FROM pg_catalog.pg_attribute a"
+                        + " WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    comments.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return comments;
+    }
+
+    /**
+     * The table's indexes with the part of their definition after the table name, so the same
+     * index can be built on another table without parsing SQL.
+     */
+    List<LiveIndex> indexes(long oid) throws SQLException {
+        List<LiveIndex> indexes = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT ic.relname, i.indisunique, i.indisprimary, pg_catalog.pg_get_indexdef(i.indexrelid),"
+                        + " pg_catalog.format('CREATE %sINDEX %s ON %s.%s ', CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END,"
+                        + "   pg_catalog.quote_ident(ic.relname), pg_catalog.quote_ident(n.nspname), pg_catalog.quote_ident(t.relname)),"
+                        + " ARRAY(SELECT a.attname FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_attribute a"
+                        + "   ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
+                        + "   WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = i.indexrelid"
+                        + "   AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = i.indrelid AND d.refobjsubid > 0"
+                        + "   UNION SELECT a.attname FROM pg_catalog.pg_attribute a"
+                        + "   WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[]) AND a.attnum > 0)"
+                        + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
+                        + " JOIN pg_catalog.pg_class t ON t.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+                        + " WHERE i.indrelid = ?::oid ORDER BY ic.relname")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String definition = rs.getString(4);
+                    String prefix = rs.getString(5);
+                    String tail = definition.startsWith(prefix) ? definition.substring(prefix.length()) : null;
+                    indexes.add(new LiveIndex(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3), definition, tail,
+                            strings(rs.getArray(6))));
+                }
+            }
+        }
+        return indexes;
+    }
+
+    /** Views that depend on the table, directly or through other views, parents before children. */
+    List<DependentView> dependentViews(long oid) throws SQLException {
+        List<DependentView> views = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "WITH RECURSIVE deps(oid, depth) AS ("
+                        + "  SELECT r.ev_class, 1 FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid"
+                        + "   WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass"
+                        + "   AND d.refobjid = ?::oid AND r.ev_class <> d.refobjid"
+                        + "  UNION"
+                        + "  SELECT r.ev_class, deps.depth + 1 FROM deps JOIN pg_catalog.pg_depend d ON d.refobjid = deps.oid"
+                        + "   AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.classid = 'pg_catalog.pg_rewrite'::regclass"
+                        + "   JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid WHERE r.ev_class <> deps.oid AND deps.depth < 100)"
+                        + " SELECT c.oid, n.nspname, c.relname, c.relkind, pg_catalog.pg_get_viewdef(c.oid), c.reloptions,"
+                        + "  pg_catalog.obj_description(c.oid, 'pg_class'), min(deps.depth) = 1, max(deps.depth)"
+                        + " FROM deps JOIN pg_catalog.pg_class c ON c.oid = deps.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                        + " GROUP BY c.oid, n.nspname, c.relname, c.relkind, c.reloptions"
+                        + " ORDER BY max(deps.depth), c.oid")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long viewOid = rs.getLong(1);
+                    views.add(new DependentView(viewOid, rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), strings(rs.getArray(6)), rs.getString(7), rs.getBoolean(8),
+                            acl(viewOid)));
+                }
+            }
+        }
+        return views;
+    }
+
+    /** The effective privileges on a relation; a NULL relacl means the owner's defaults. */
+    List<AclEntry> acl(long oid) throws SQLException {
+        List<AclEntry> entries = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT CASE WHEN a.grantee = 0 THEN NULL ELSE pg_catalog.pg_get_userbyid(a.grantee) END, a.privilege_type, a.is_grantable"
+                        + " FROM pg_catalog.pg_class c,"
+                        + " LATERAL pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) a"
+                        + " WHERE c.oid = ?::oid ORDER BY 1, 2")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(new AclEntry(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
+                }
+            }
+        }
+        return entries;
+    }
+
+    /** Triggers a curator or CKAN's {@code triggers} option added; {@code zfulltext} is ours to create. */
+    List<UserTrigger> userTriggers(long oid) throws SQLException {
+        List<UserTrigger> triggers = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT t.tgname, pg_catalog.pg_get_triggerdef(t.oid), t.tgenabled FROM pg_catalog.pg_trigger t"
+                        + " WHERE t.tgrelid = ?::oid AND NOT t.tgisinternal AND t.tgname <> 'zfulltext' ORDER BY t.tgname")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    triggers.add(new UserTrigger(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        return triggers;
+    }
+
+    /** Foreign keys of other tables that point at this one; DROP ... CASCADE would silently remove them. */
+    List<String> referencingForeignKeys(long oid) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT con.conname || ' on ' || con.conrelid::regclass::text FROM pg_catalog.pg_constraint con"
+                        + " WHERE con.confrelid = ?::oid AND con.contype = 'f' AND con.conrelid <> con.confrelid")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        if (array == null) {
+            return List.of();
+        }
+        return List.copyOf(Arrays.asList((String[]) array.getArray()));
+    }
+
+    record LiveIndex(String name, boolean unique, boolean primary, String definition, String definitionAfterTable,
+                     List<String> columns) {
+    }
+
+    /**
+     * @param direct whether it selects from the table itself (only those can be CKAN aliases)
+     */
+    record DependentView(long oid, String schema, String name, String relkind, String definition, List<String> options,
+                         String comment, boolean direct, List<AclEntry> acl) {
+
+        String qualifiedName() {
+            return Sql.quoteIdent(schema) + "." + Sql.quoteIdent(name);
+        }
+    }
+
+    /** @param grantee role name, or null for PUBLIC */
+    record AclEntry(String grantee, String privilege, boolean grantable) {
+    }
+
+    /** @param enabled {@code pg_trigger.tgenabled}: O, D, R or A */
+    record UserTrigger(String name, String definition, String enabled) {
+    }
+}

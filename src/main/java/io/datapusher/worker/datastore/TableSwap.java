@@ -1,0 +1,337 @@
+package io.datapusher.worker.datastore;
+
+import io.datapusher.worker.datastore.LiveTableReader.DependentView;
+import io.datapusher.worker.datastore.LiveTableReader.UserTrigger;
+import io.datapusher.worker.datastore.NewTableBuilder.BuiltIndex;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * Puts the new table in the live table's place inside the load's transaction. Everything a
+ * curator can edit while the load runs is read again only after the live table is locked, so no
+ * edit is lost; each try waits at most {@code swapLockTimeout} for readers and the tries stop
+ * when {@code swapBudget} is spent.
+ */
+final class TableSwap {
+
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    private static final Pattern SIMPLE_OPTION_VALUE = Pattern.compile("[A-Za-z0-9_.]+");
+    private static final Pattern OPTION_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
+
+    private final Connection connection;
+    private final LoaderSettings settings;
+    private final LoadRequest request;
+    private final String tempName;
+    private final List<LoadResult.Column> columns;
+    private final List<BuiltIndex> indexes;
+    private final Clock clock;
+
+    /** Time source and sleeper, replaceable so the retry logic can be reasoned about. */
+    interface Clock {
+        long nanoTime();
+
+        void sleep(long millis) throws InterruptedException;
+
+        Clock SYSTEM = new Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleep(long millis) throws InterruptedException {
+                Thread.sleep(millis);
+            }
+        };
+    }
+
+    record Outcome(boolean replaced, int attempts) {
+    }
+
+    TableSwap(Connection connection, LoaderSettings settings, LoadRequest request, String tempName,
+              List<LoadResult.Column> columns, List<BuiltIndex> indexes, Clock clock) {
+        this.connection = connection;
+        this.settings = settings;
+        this.request = request;
+        this.tempName = tempName;
+        this.columns = columns;
+        this.indexes = indexes;
+        this.clock = clock;
+    }
+
+    Outcome run() throws SQLException, LoadException {
+        long budgetNanos = settings.swapBudget().toNanos();
+        long started = clock.nanoTime();
+        long backoff = 100;
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            long remainingMillis = (budgetNanos - (clock.nanoTime() - started)) / 1_000_000;
+            long timeout = Math.max(1, Math.min(settings.swapLockTimeout().toMillis(), remainingMillis));
+            execute("SAVEPOINT dpw_swap");
+            try {
+                setLocal("lock_timeout", timeout + "ms");
+                boolean replaced = attempt();
+                execute("RELEASE SAVEPOINT dpw_swap");
+                return new Outcome(replaced, attempts);
+            } catch (SQLException e) {
+                execute("ROLLBACK TO SAVEPOINT dpw_swap");
+                if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    throw e;
+                }
+            } catch (LoadException e) {
+                execute("ROLLBACK TO SAVEPOINT dpw_swap");
+                throw e;
+            }
+            long elapsed = clock.nanoTime() - started;
+            if (elapsed + backoff * 1_000_000 >= budgetNanos) {
+                throw new LoadException("the live table stayed locked by readers for more than "
+                        + settings.swapBudget().toSeconds() + " s; nothing was changed");
+            }
+            try {
+                clock.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LoadException("the load was interrupted while waiting for readers; nothing was changed", e);
+            }
+            backoff = Math.min(backoff * 2, 2000);
+        }
+    }
+
+    private boolean attempt() throws SQLException, LoadException {
+        LiveTableReader reader = new LiveTableReader(connection);
+        String rid = request.resourceId();
+        String live = Sql.publicTable(rid);
+        OptionalLong liveOid = reader.tableOid(rid);
+        if (liveOid.isPresent()) {
+            execute("LOCK TABLE " + live + " IN ACCESS EXCLUSIVE MODE");
+            // The table may have been replaced between the lookup and the lock.
+            liveOid = reader.tableOid(rid);
+        }
+
+        Map<String, String> liveComments = new LinkedHashMap<>();
+        List<DependentView> views = List.of();
+        List<UserTrigger> triggers = List.of();
+        List<LiveTableReader.AclEntry> acl = null;
+        String aliasDefinition = null;
+        if (liveOid.isPresent()) {
+            long oid = liveOid.getAsLong();
+            List<String> foreignKeys = reader.referencingForeignKeys(oid);
+            if (!foreignKeys.isEmpty()) {
+                throw new LoadException("foreign keys of other tables point at the live table (" + String.join(", ", foreignKeys)
+                        + "); replacing it would drop them, so nothing was changed");
+            }
+            liveComments = reader.columnComments(oid);
+            acl = reader.acl(oid);
+            views = reader.dependentViews(oid);
+            triggers = reader.userTriggers(oid);
+            for (DependentView view : views) {
+                if (!"v".equals(view.relkind())) {
+                    throw new LoadException("the materialized view " + view.schema() + "." + view.name()
+                            + " depends on the live table and the worker does not recreate materialized views; nothing was changed");
+                }
+            }
+            if (views.stream().anyMatch(DependentView::direct)) {
+                aliasDefinition = probeAliasDefinition(live);
+            }
+        }
+
+        applyComments(liveComments);
+        if (liveOid.isPresent()) {
+            execute("DROP TABLE " + live + " CASCADE");
+        }
+        renameIntoPlace(reader);
+        long newOid = reader.tableOid(rid).orElseThrow();
+        for (DependentView view : views) {
+            recreateView(view, aliasDefinition, reader);
+        }
+        if (acl != null) {
+            AclSync.apply(connection, reader, newOid, live, acl);
+        }
+        for (UserTrigger trigger : triggers) {
+            execute(trigger.definition());
+            if ("D".equals(trigger.enabled())) {
+                execute("ALTER TABLE " + live + " DISABLE TRIGGER " + Sql.quoteIdent(trigger.name()));
+            } else if ("R".equals(trigger.enabled())) {
+                execute("ALTER TABLE " + live + " ENABLE REPLICA TRIGGER " + Sql.quoteIdent(trigger.name()));
+            } else if ("A".equals(trigger.enabled())) {
+                execute("ALTER TABLE " + live + " ENABLE ALWAYS TRIGGER " + Sql.quoteIdent(trigger.name()));
+            }
+        }
+        writeMarker(live);
+        return liveOid.isPresent();
+    }
+
+    /**
+     * What {@code SELECT * FROM "<rid>"} looks like as a view of the live table: CKAN's aliases are
+     * exactly that, and they must come back as {@code SELECT *} of the new columns.
+     */
+    private String probeAliasDefinition(String live) throws SQLException {
+        String probe = tempName + "_probe";
+        execute("SAVEPOINT dpw_probe");
+        try {
+            execute("CREATE VIEW " + Sql.publicTable(probe) + " AS SELECT * FROM " + live);
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT pg_catalog.pg_get_viewdef(c.oid) FROM pg_catalog.pg_class c"
+                            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+                ps.setString(1, Sql.SCHEMA);
+                ps.setString(2, probe);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            }
+        } finally {
+            execute("ROLLBACK TO SAVEPOINT dpw_probe");
+            execute("RELEASE SAVEPOINT dpw_probe");
+        }
+    }
+
+    private void applyComments(Map<String, String> liveComments) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            for (LoadResult.Column column : columns) {
+                String kept = liveComments.get(column.id());
+                String comment = kept != null ? kept : ColumnComments.labelComment(label(column.id()), request.format());
+                st.execute("COMMENT ON COLUMN " + Sql.publicTable(tempName) + "." + Sql.quoteIdent(column.id())
+                        + " IS " + Sql.quoteLiteral(comment));
+            }
+        }
+    }
+
+    private String label(String columnId) {
+        return request.analysis().columns().stream()
+                .filter(p -> p.id().equals(columnId))
+                .map(p -> p.label() == null ? columnId : p.label())
+                .findFirst().orElse(columnId);
+    }
+
+    private void renameIntoPlace(LiveTableReader reader) throws SQLException {
+        String rid = request.resourceId();
+        long tempOid = reader.tableOid(tempName).orElseThrow(() -> new SQLException("the new table " + tempName + " is gone"));
+        String sequence = null;
+        String primaryKey = null;
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT (SELECT s.relname FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s ON s.oid = d.objid"
+                        + "   WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass"
+                        + "   AND d.refobjid = ?::oid AND s.relkind = 'S' LIMIT 1),"
+                        + " (SELECT con.conname FROM pg_catalog.pg_constraint con WHERE con.conrelid = ?::oid AND con.contype = 'p')")) {
+            ps.setLong(1, tempOid);
+            ps.setLong(2, tempOid);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                sequence = rs.getString(1);
+                primaryKey = rs.getString(2);
+            }
+        }
+        execute("ALTER TABLE " + Sql.publicTable(tempName) + " RENAME TO " + Sql.quoteIdent(rid));
+        String table = Sql.publicTable(rid);
+        if (sequence != null) {
+            execute("ALTER SEQUENCE " + Sql.publicTable(sequence) + " RENAME TO " + Sql.quoteIdent(rid + "__id_seq"));
+        }
+        if (primaryKey != null) {
+            execute("ALTER TABLE " + table + " RENAME CONSTRAINT " + Sql.quoteIdent(primaryKey) + " TO " + Sql.quoteIdent(rid + "_pkey"));
+        }
+        for (BuiltIndex index : indexes) {
+            execute("ALTER INDEX " + Sql.publicTable(index.tempName()) + " RENAME TO " + Sql.quoteIdent(index.finalName()));
+        }
+    }
+
+    private void recreateView(DependentView view, String aliasDefinition, LiveTableReader reader)
+            throws SQLException, LoadException {
+        boolean alias = view.direct() && aliasDefinition != null && aliasDefinition.equals(view.definition());
+        String body = alias ? "SELECT * FROM " + Sql.publicTable(request.resourceId()) : stripSemicolon(view.definition());
+        String ddl = "CREATE VIEW " + view.qualifiedName() + options(view.options()) + " AS " + body;
+        execute("SAVEPOINT dpw_view");
+        try {
+            execute(ddl);
+            execute("RELEASE SAVEPOINT dpw_view");
+        } catch (SQLException e) {
+            execute("ROLLBACK TO SAVEPOINT dpw_view");
+            execute("RELEASE SAVEPOINT dpw_view");
+            if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                throw e;
+            }
+            throw new LoadException("the view " + view.schema() + "." + view.name()
+                    + " that depends on the live table cannot be recreated on the new data (" + e.getMessage()
+                    + "); nothing was changed", e);
+        }
+        long oid = viewOid(view);
+        AclSync.apply(connection, reader, oid, view.qualifiedName(), view.acl());
+        if (view.comment() != null) {
+            execute("COMMENT ON VIEW " + view.qualifiedName() + " IS " + Sql.quoteLiteral(view.comment()));
+        }
+    }
+
+    private long viewOid(DependentView view) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = ? AND c.relname = ?")) {
+            ps.setString(1, view.schema());
+            ps.setString(2, view.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static String options(List<String> options) {
+        if (options.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (String option : options) {
+            int eq = option.indexOf('=');
+            String name = eq >= 0 ? option.substring(0, eq) : option;
+            String value = eq >= 0 ? option.substring(eq + 1) : null;
+            if (!OPTION_NAME.matcher(name).matches()) {
+                continue;
+            }
+            if (value == null) {
+                parts.add(name);
+            } else {
+                parts.add(name + "=" + (SIMPLE_OPTION_VALUE.matcher(value).matches() ? value : Sql.quoteLiteral(value)));
+            }
+        }
+        return parts.isEmpty() ? "" : " WITH (" + String.join(", ", parts) + ")";
+    }
+
+    private static String stripSemicolon(String definition) {
+        String trimmed = definition.strip();
+        return trimmed.endsWith(";") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+    }
+
+    private void writeMarker(String table) throws SQLException {
+        Map<String, Object> marker = new LinkedHashMap<>();
+        marker.put("job_id", request.jobId() == null ? "" : request.jobId());
+        marker.put("hash", request.hash() == null ? "" : request.hash());
+        marker.put("loaded_at", Instant.now().toString());
+        String json = PythonJson.object(Map.of("datapusher_worker", marker), true);
+        execute("COMMENT ON TABLE " + table + " IS " + Sql.quoteLiteral(json));
+    }
+
+    private void setLocal(String parameter, String value) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.set_config(?, ?, true)")) {
+            ps.setString(1, parameter);
+            ps.setString(2, value);
+            ps.execute();
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}
