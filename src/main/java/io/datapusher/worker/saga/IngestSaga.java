@@ -99,7 +99,8 @@ public class IngestSaga {
             LOG.warnf("Job %s (resource %s) will be retried: %s", start.jobId(), start.resourceId(), failure.getMessage());
             return jobs.requeue(start.jobId(), step, failure.getMessage()).replaceWith(new SagaResult(JobStatus.QUEUED, true));
         }
-        LOG.errorf("Job %s (resource %s) ended %s at %s: %s", start.jobId(), start.resourceId(),
+        Logger.Level level = failure.outcome() == JobStatus.FAILED ? Logger.Level.ERROR : Logger.Level.WARN;
+        LOG.logf(level, "Job %s (resource %s) ended %s at %s: %s", start.jobId(), start.resourceId(),
                 failure.outcome().id(), step, failure.getMessage());
         return jobs.finish(start.jobId(), step, failure.outcome(), failure.getMessage())
                 .replaceWith(new SagaResult(failure.outcome(), false));

@@ -1,0 +1,186 @@
+package io.datapusher.worker.it;
+
+import io.datapusher.worker.testsupport.FakeCkan;
+import io.datapusher.worker.testsupport.FakeCkanResource;
+import io.datapusher.worker.testsupport.InjectFakeCkan;
+import io.datapusher.worker.testsupport.IngestTestEnvironment;
+import io.datapusher.worker.testsupport.Jobs;
+import io.datapusher.worker.testsupport.TestBroker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How each failure before the pivot ends (design.md §3): the job says what happened, nothing is loaded. */
+@QuarkusTest
+@QuarkusTestResource(IngestTestEnvironment.class)
+@QuarkusTestResource(FakeCkanResource.class)
+class IngestFailuresTest {
+
+    private static final String CSV = "name,amount\nAda,12\nGrace,7\n";
+
+    @InjectFakeCkan
+    FakeCkan ckan;
+
+    static TestBroker broker;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        broker = new TestBroker();
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        broker.close();
+    }
+
+    @BeforeEach
+    void resetCkan() {
+        ckan.reset();
+    }
+
+    @Test
+    void anUnknownResourceFailsWithCkansMessage() throws Exception {
+        String rid = UUID.randomUUID().toString();
+
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        JsonPath job = Jobs.awaitEnded(rid);
+
+        assertEquals("failed", job.getString("status"));
+        assertEquals("fetch-resource", job.getString("step"));
+        assertTrue(job.getString("error").contains("404") && job.getString("error").contains("Not Found Error"),
+                job.getString("error"));
+        assertFalse(tableExists(rid));
+    }
+
+    @Test
+    void ckanDownAtFetchKeepsTheJobQueuedAndItCompletesOnceCkanIsBack() throws Exception {
+        String rid = UUID.randomUUID().toString();
+        ckan.addResource(rid, CSV.getBytes(StandardCharsets.UTF_8), "CSV");
+        ckan.refuseConnections(true);
+        try {
+            broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                List<Map<String, Object>> jobs = Jobs.of(rid);
+                return !jobs.isEmpty() && "queued".equals(jobs.get(0).get("status")) && jobs.get(0).get("error") != null;
+            });
+            assertTrue(((String) Jobs.of(rid).get(0).get("error")).contains("CKAN is unavailable"));
+        } finally {
+            ckan.refuseConnections(false);
+        }
+        JsonPath job = Jobs.awaitEnded(rid);
+        assertEquals("complete", job.getString("status"), job.prettify());
+        assertEquals(1, Jobs.of(rid).size(), "the redelivered message resumed the same job");
+    }
+
+    @Test
+    void aDownloadAnswering404FailsAtOnce() throws Exception {
+        String rid = UUID.randomUUID().toString();
+        ckan.addResource(rid, CSV.getBytes(StandardCharsets.UTF_8), "CSV");
+        ckan.downloadStatus(rid, 404);
+
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        JsonPath job = Jobs.awaitEnded(rid);
+
+        assertEquals("failed", job.getString("status"));
+        assertEquals("download", job.getString("step"));
+        assertTrue(job.getString("error").contains("HTTP 404"), job.getString("error"));
+    }
+
+    @Test
+    void aUrlOnAPrivateAddressOutsideCkanIsRefusedWithoutConnecting() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        try (ServerSocket canary = new ServerSocket(0)) {
+            Thread accepter = new Thread(() -> {
+                try (Socket ignored = canary.accept()) {
+                    connections.incrementAndGet();
+                } catch (Exception closed) {
+                    // the canary was closed by the test
+                }
+            });
+            accepter.start();
+            String rid = UUID.randomUUID().toString();
+            Map<String, Object> resource = new HashMap<>();
+            resource.put("id", rid);
+            resource.put("format", "CSV");
+            resource.put("url", "http://localhost:" + canary.getLocalPort() + "/data.csv");
+            ckan.addResource(resource);
+
+            broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+            JsonPath job = Jobs.awaitEnded(rid);
+
+            assertEquals("failed", job.getString("status"));
+            assertEquals("download", job.getString("step"));
+            assertTrue(job.getString("error").contains("INGEST_DOWNLOAD_ALLOW_PRIVATE_NETWORKS"), job.getString("error"));
+        }
+        assertEquals(0, connections.get(), "the guard connected to the canary");
+    }
+
+    @Test
+    void aResourcePatchRefusalFailsSayingTheDataIsLoaded() throws Exception {
+        String rid = UUID.randomUUID().toString();
+        ckan.addResource(rid, CSV.getBytes(StandardCharsets.UTF_8), "CSV");
+        ckan.failNext("resource_patch", 403, 1);
+
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        JsonPath job = Jobs.awaitEnded(rid);
+
+        assertEquals("failed", job.getString("status"));
+        assertEquals("update-metadata", job.getString("step"));
+        assertTrue(job.getString("error").startsWith("the data is loaded, but CKAN refused resource_patch"), job.getString("error"));
+        assertTrue(tableExists(rid));
+    }
+
+    @Test
+    void anUnsupportedFormatFailsWithAClearError() throws Exception {
+        String rid = UUID.randomUUID().toString();
+        ckan.addResource(rid, new byte[] {'P', 'K', 3, 4}, "XLSX");
+
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        JsonPath job = Jobs.awaitEnded(rid);
+
+        assertEquals("failed", job.getString("status"));
+        assertEquals("analyze", job.getString("step"));
+        assertTrue(job.getString("error").contains("XLSX"), job.getString("error"));
+    }
+
+    @Test
+    void aFileThatIsNotUtf8FailsNamingTheByteAndKeepsTheOldTable() throws Exception {
+        String rid = UUID.randomUUID().toString();
+        ckan.addResource(rid, CSV.getBytes(StandardCharsets.UTF_8), "CSV");
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        assertEquals("complete", Jobs.awaitEnded(rid).getString("status"));
+
+        ckan.replaceFile(rid, "name,amount\nJos\u00e9,1\n".getBytes(StandardCharsets.ISO_8859_1));
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Jobs.of(rid).size() == 2);
+        JsonPath job = Jobs.awaitEnded(rid);
+
+        assertEquals("failed", job.getString("status"));
+        assertTrue(job.getString("error").contains("not valid UTF-8"), job.getString("error"));
+        assertEquals("2", IngestTestEnvironment.datastore().queryOne("SELECT count(*) FROM \"" + rid + "\""));
+    }
+
+    private static boolean tableExists(String rid) throws Exception {
+        return "1".equals(IngestTestEnvironment.datastore().queryOne(
+                "SELECT count(*) FROM pg_class WHERE relname = '" + rid + "' AND relkind = 'r'"));
+    }
+}
