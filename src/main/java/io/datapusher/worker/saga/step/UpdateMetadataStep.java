@@ -8,6 +8,7 @@ import io.datapusher.worker.client.CkanRejectedException;
 import io.datapusher.worker.saga.IngestContext;
 import io.datapusher.worker.saga.IngestStep;
 import io.datapusher.worker.saga.StepFailure;
+import io.datapusher.worker.service.IngestJobService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,9 +21,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class UpdateMetadataStep implements IngestStep {
 
     private final CkanClient ckan;
+    private final IngestJobService jobs;
 
-    public UpdateMetadataStep(CkanClient ckan) {
+    public UpdateMetadataStep(CkanClient ckan, IngestJobService jobs) {
         this.ckan = ckan;
+        this.jobs = jobs;
     }
 
     @Override
@@ -32,7 +35,8 @@ public class UpdateMetadataStep implements IngestStep {
 
     @Override
     public Uni<IngestContext> execute(IngestContext context) {
-        return patch(context.resourceId(), context.file().md5())
+        return jobs.countMetadataAttempt(context.jobId())
+                .chain(() -> patch(context.resourceId(), context.file().md5()))
                 .replaceWith(context.withDetail("resource_patch datastore_active=true, hash " + context.file().md5()));
     }
 
