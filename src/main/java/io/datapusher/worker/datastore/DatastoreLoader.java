@@ -75,7 +75,7 @@ public class DatastoreLoader {
             if (self.cancelled || QUERY_CANCELED.equals(e.getSQLState())) {
                 throw new LoadException("the load was cancelled; nothing was changed", e);
             }
-            throw new LoadException("the DataStore refused the load: " + e.getMessage() + "; nothing was changed", e);
+            throw new LoadException("the DataStore refused the load: " + Sql.serverMessage(e) + "; nothing was changed", e);
         } catch (LoadException e) {
             if (self.cancelled) {
                 throw new LoadException("the load was cancelled; nothing was changed", e);

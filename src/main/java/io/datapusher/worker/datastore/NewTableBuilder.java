@@ -87,7 +87,7 @@ final class NewTableBuilder {
             if (server != null) {
                 throw copyRejected(server);
             }
-            throw new LoadException("reading the file for COPY failed: " + e.getMessage(), e);
+            throw new LoadException("reading the file for COPY failed: " + e.getMessage() + "; nothing was changed", e);
         } catch (SQLException e) {
             cancelQuietly(out);
             throw copyRejected(e);
@@ -173,12 +173,12 @@ final class NewTableBuilder {
                                 + index.columns() + " that the live table has" + detail + "; nothing was changed", e);
                     }
                     throw new LoadException("the unique index " + index.name() + " on " + index.columns()
-                            + " cannot be built on the new data: " + e.getMessage() + "; nothing was changed", e);
+                            + " cannot be built on the new data: " + Sql.serverMessage(e) + "; nothing was changed", e);
                 }
                 if ("57014".equals(e.getSQLState()) || "55P03".equals(e.getSQLState())) {
                     throw e;
                 }
-                warnings.add("index " + index.name() + " was not recreated: " + e.getMessage());
+                warnings.add("index " + index.name() + " was not recreated: " + Sql.serverMessage(e));
                 return null;
             }
         }

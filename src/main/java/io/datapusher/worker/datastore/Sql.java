@@ -33,6 +33,15 @@ public final class Sql {
         return '\'' + value.replace("'", "''") + '\'';
     }
 
+    /** PostgreSQL's own one-line message, without pgjdbc's "ERROR:" prefix and position lines. */
+    public static String serverMessage(java.sql.SQLException e) {
+        if (e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                && p.getServerErrorMessage().getMessage() != null) {
+            return p.getServerErrorMessage().getMessage();
+        }
+        return String.valueOf(e.getMessage());
+    }
+
     private static void refuseNul(String s) {
         if (s.indexOf('\0') >= 0) {
             // PostgreSQL text cannot hold NUL; failing here beats a confusing server error.

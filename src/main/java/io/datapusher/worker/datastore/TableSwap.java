@@ -86,12 +86,12 @@ final class TableSwap {
                 execute("RELEASE SAVEPOINT dpw_swap");
                 return new Outcome(replaced, attempts);
             } catch (SQLException e) {
-                execute("ROLLBACK TO SAVEPOINT dpw_swap");
+                rollbackAttempt(e);
                 if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
                     throw e;
                 }
             } catch (LoadException e) {
-                execute("ROLLBACK TO SAVEPOINT dpw_swap");
+                rollbackAttempt(e);
                 throw e;
             }
             long elapsed = clock.nanoTime() - started;
@@ -106,6 +106,18 @@ final class TableSwap {
                 throw new LoadException("the load was interrupted while waiting for readers; nothing was changed", e);
             }
             backoff = Math.min(backoff * 2, 2000);
+        }
+    }
+
+    /** Undoes a failed try; if even that fails the connection is gone and the original error is the one to report. */
+    private void rollbackAttempt(Exception cause) throws SQLException {
+        try {
+            execute("ROLLBACK TO SAVEPOINT dpw_swap");
+        } catch (SQLException rollbackFailed) {
+            cause.addSuppressed(rollbackFailed);
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
         }
     }
 
@@ -263,7 +275,7 @@ final class TableSwap {
                 throw e;
             }
             throw new LoadException("the view " + view.schema() + "." + view.name()
-                    + " that depends on the live table cannot be recreated on the new data (" + e.getMessage()
+                    + " that depends on the live table cannot be recreated on the new data (" + Sql.serverMessage(e)
                     + "); nothing was changed", e);
         }
         long oid = viewOid(view);

@@ -58,6 +58,8 @@ class ReloadTest {
                 "CREATE VIEW \"row-count\" WITH (security_barrier=true) AS SELECT count(*) AS n FROM " + table,
                 "CREATE VIEW \"on-alias\" AS SELECT name FROM \"my-alias\"",
                 "GRANT SELECT, INSERT ON " + table + " TO " + viewer,
+                "GRANT SELECT ON " + table + " TO PUBLIC",
+                "GRANT UPDATE ON " + table + " TO " + viewer + " WITH GRANT OPTION",
                 "GRANT SELECT ON \"my-alias\" TO " + viewer + " WITH GRANT OPTION",
                 "REVOKE SELECT ON \"row-count\" FROM " + db.readUser(),
                 "CREATE UNIQUE INDEX \"" + uniqueName + "\" ON " + table + " (\"name\")",
@@ -65,6 +67,7 @@ class ReloadTest {
                 "CREATE FUNCTION public.upper_name() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.name := upper(NEW.name); RETURN NEW; END $$",
                 "CREATE TRIGGER t000 BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION public.upper_name()");
         String tableAcl = acl(rid);
+        assertTrue(tableAcl.contains("PUBLIC:SELECT:false") && tableAcl.contains(viewer + ":UPDATE:true"), tableAcl);
         String aliasAcl = acl("my-alias");
         String countAcl = acl("row-count");
 

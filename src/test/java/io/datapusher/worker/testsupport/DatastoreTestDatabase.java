@@ -46,6 +46,11 @@ public final class DatastoreTestDatabase implements AutoCloseable {
             st.execute("CREATE ROLE " + readUser + " LOGIN PASSWORD '" + readPassword + "'");
             st.execute("CREATE DATABASE " + database);
         }
+        applyPermissionsScript();
+    }
+
+    /** Runs {@code deploy/postgres/datastore-permissions.sql} as the superuser, as the docker init script does. */
+    public void applyPermissionsScript() throws SQLException, IOException {
         String script = Files.readString(PERMISSIONS_SQL)
                 .replace("{writeuser}", writeUser)
                 .replace("{readuser}", readUser)
