@@ -28,10 +28,11 @@ public final class DatastoreTestDatabase implements AutoCloseable {
 
     private static final Path PERMISSIONS_SQL = Path.of("deploy/postgres/datastore-permissions.sql");
 
-    private final String host = env("DPW_TEST_PG_HOST", "127.0.0.1");
-    private final int port = Integer.parseInt(env("DPW_TEST_PG_PORT", "5432"));
-    private final String superUser = env("DPW_TEST_PG_USER", "postgres");
-    private final String superPassword = env("DPW_TEST_PG_PASSWORD", "");
+    // Wherever TestServices says PostgreSQL is: a container when Docker answers, else DPW_TEST_PG_*.
+    private final String host = TestServices.postgres().host();
+    private final int port = TestServices.postgres().port();
+    private final String superUser = TestServices.postgres().user();
+    private final String superPassword = TestServices.postgres().password();
     private final String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final String database = "dpw_test_" + suffix;
     private final String writeUser = "dpw_write_" + suffix;
@@ -161,10 +162,5 @@ public final class DatastoreTestDatabase implements AutoCloseable {
             props.setProperty("password", password);
         }
         return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + db, props);
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
     }
 }
