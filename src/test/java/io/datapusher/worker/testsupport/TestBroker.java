@@ -67,6 +67,20 @@ public final class TestBroker implements AutoCloseable {
         return channel.queueDeclarePassive(queue).getMessageCount();
     }
 
+    /**
+     * Declares a queue on a fresh channel and says whether the broker accepted it: a declaration
+     * whose arguments differ from the existing queue's is refused (406), which is how a test can see
+     * a queue's arguments without the management plugin.
+     */
+    public boolean redeclareAccepted(String queue, java.util.Map<String, Object> arguments) throws Exception {
+        try (Channel probe = connection.createChannel()) {
+            probe.queueDeclare(queue, true, false, false, arguments);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     public void purge(String queue) throws Exception {
         channel.queuePurge(queue);
     }

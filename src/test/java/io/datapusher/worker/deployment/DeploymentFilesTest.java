@@ -1,0 +1,72 @@
+package io.datapusher.worker.deployment;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * docker-compose.yml and k8s/ cannot run here, so their contract with the service is checked as
+ * text: every variable they set is one the README documents, and the ports and probes match.
+ */
+class DeploymentFilesTest {
+
+    private static final Pattern VARIABLE = Pattern.compile("^\\s+([A-Z][A-Z0-9_]+):", Pattern.MULTILINE);
+
+    @Test
+    void everyVariableComposeAndKubernetesSetIsDocumented() throws Exception {
+        Set<String> documented = documentedVariables();
+        Set<String> used = new TreeSet<>();
+        used.addAll(variables(Path.of("docker-compose.yml"), "worker:"));
+        used.addAll(variables(Path.of("k8s/configmap.yaml"), "data:"));
+        used.addAll(variables(Path.of("k8s/secret.example.yaml"), "stringData:"));
+        used.removeIf(v -> v.startsWith("POSTGRES_"));
+        Set<String> unknown = new TreeSet<>(used);
+        unknown.removeAll(documented);
+        assertTrue(unknown.isEmpty(), "set but not documented in README: " + unknown);
+        assertTrue(used.containsAll(Set.of("CKAN_URL", "DATASTORE_WRITE_URL", "JOBS_DB_URL", "RABBITMQ_HOST")), used.toString());
+    }
+
+    @Test
+    void probesAndPortsMatchTheService() throws Exception {
+        String deployment = Files.readString(Path.of("k8s/deployment.yaml"));
+        assertTrue(deployment.contains("/q/health/live") && deployment.contains("/q/health/ready"));
+        assertTrue(deployment.contains("containerPort: 8080"));
+        String compose = Files.readString(Path.of("docker-compose.yml"));
+        assertTrue(compose.contains("\"8080:8080\""));
+        String rabbitConf = Files.readString(Path.of("deploy/rabbitmq/rabbitmq.conf"));
+        Matcher timeout = Pattern.compile("consumer_timeout\\s*=\\s*(\\d+)").matcher(rabbitConf);
+        assertTrue(timeout.find(), "consumer_timeout is set");
+        assertTrue(Long.parseLong(timeout.group(1)) > 25 * 60 * 1000, "consumer_timeout is above INGEST_JOB_TIMEOUT");
+    }
+
+    private static Set<String> documentedVariables() throws Exception {
+        Set<String> names = new TreeSet<>();
+        Matcher m = Pattern.compile("`([A-Z][A-Z0-9_]+)`").matcher(Files.readString(Path.of("README.md")));
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        assertEquals(true, names.contains("INGEST_JOB_TIMEOUT"));
+        return names;
+    }
+
+    /** The upper-case keys of the YAML block that starts at {@code section}. */
+    private static Set<String> variables(Path file, String section) throws Exception {
+        String text = Files.readString(file);
+        int start = text.indexOf(section);
+        assertTrue(start >= 0, file + " has " + section);
+        Set<String> names = new TreeSet<>();
+        Matcher m = VARIABLE.matcher(text.substring(start));
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+}
