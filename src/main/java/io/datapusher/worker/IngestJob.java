@@ -58,6 +58,17 @@ public class IngestJob extends PanacheEntityBase {
     @Column(name = "finished_at")
     public OffsetDateTime finishedAt;
 
+    /** When this job's load committed: past the pivot, only update-metadata may run again. */
+    @Column(name = "loaded_at")
+    public OffsetDateTime loadedAt;
+
+    /** The replica running the job, while it runs. */
+    @Column(name = "worker_id")
+    public String workerId;
+
+    @Column(name = "heartbeat_at")
+    public OffsetDateTime heartbeatAt;
+
     @Version
     public int version;
 

@@ -71,6 +71,14 @@ public interface IngestConfig {
     @WithDefault("50")
     int metadataRetryMaxAttempts();
 
+    /** On SIGTERM, how long in-flight jobs may run on before they are stopped and handed back. */
+    @WithDefault("50s")
+    Duration shutdownGrace();
+
+    /** How often a replica says which jobs it is running; a job silent for 4 beats goes back to queued. */
+    @WithDefault("10s")
+    Duration heartbeatInterval();
+
     default List<String> ftsFieldTypeList() {
         return List.of(ftsFieldTypes().trim().split("\\s+"));
     }

@@ -134,6 +134,7 @@ public class DatastoreLoader {
 
         LiveTableReader reader = new LiveTableReader(connection);
         Optional<LiveTable> live = reader.describe(request.resourceId());
+        rejectIfSuperseded(request, live);
         List<LoadResult.Column> columns = finalColumns(request.analysis(), live);
         List<LiveTableReader.LiveIndex> liveIndexes = live.isPresent()
                 ? reader.indexes(reader.tableOid(request.resourceId()).orElseThrow())
@@ -161,6 +162,22 @@ public class DatastoreLoader {
         long swapMillis = (System.nanoTime() - swapStart) / 1_000_000;
         return new LoadResult(rows, columns, outcome.replaced(), copyMillis, indexMillis, swapMillis,
                 outcome.attempts(), List.copyOf(warnings));
+    }
+
+    /**
+     * Under the advisory lock, the live table's marker tells which job loaded it last: a job created
+     * after this one has already committed newer data, which an older file must never overwrite.
+     */
+    private static void rejectIfSuperseded(LoadRequest request, Optional<LiveTable> live) throws SupersededException {
+        if (request.jobCreatedAt() == null || live.isEmpty() || live.get().marker().isEmpty()) {
+            return;
+        }
+        LiveTable.Marker marker = live.get().marker().get();
+        if (marker.jobCreatedAt() != null && !request.jobId().equals(marker.jobId())
+                && marker.jobCreatedAt().isAfter(request.jobCreatedAt())) {
+            throw new SupersededException("job " + marker.jobId() + ", created after this one, has already loaded newer data; "
+                    + "nothing was changed");
+        }
     }
 
     private void prepareSession(Connection connection) throws SQLException {

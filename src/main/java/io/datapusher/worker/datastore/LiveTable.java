@@ -25,7 +25,7 @@ public record LiveTable(String resourceId, List<Column> columns, Optional<Marker
     }
 
     /** The table comment the worker writes at the swap, used to resume after a crash. */
-    public record Marker(String jobId, String hash, Instant loadedAt) {
+    public record Marker(String jobId, String hash, Instant loadedAt, Instant jobCreatedAt) {
     }
 
     public Optional<Column> column(String id) {

@@ -92,12 +92,15 @@ final class LiveTableReader {
             if (!mine.isObject()) {
                 return Optional.empty();
             }
-            String loadedAt = mine.path("loaded_at").asText(null);
             return Optional.of(new LiveTable.Marker(mine.path("job_id").asText(null), mine.path("hash").asText(null),
-                    loadedAt == null ? null : Instant.parse(loadedAt)));
+                    instant(mine.path("loaded_at").asText(null)), instant(mine.path("job_created_at").asText(null))));
         } catch (Exception notOurs) {
             return Optional.empty();
         }
+    }
+
+    private static Instant instant(String text) {
+        return text == null ? null : Instant.parse(text);
     }
 
     /** Column comments by column id, including null ones, as they are right now. */

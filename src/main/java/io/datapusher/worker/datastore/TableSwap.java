@@ -329,6 +329,9 @@ final class TableSwap {
         marker.put("job_id", request.jobId() == null ? "" : request.jobId());
         marker.put("hash", request.hash() == null ? "" : request.hash());
         marker.put("loaded_at", Instant.now().toString());
+        if (request.jobCreatedAt() != null) {
+            marker.put("job_created_at", request.jobCreatedAt().toString());
+        }
         String json = PythonJson.object(Map.of("datapusher_worker", marker), true);
         execute("COMMENT ON TABLE " + table + " IS " + Sql.quoteLiteral(json));
     }

@@ -33,12 +33,15 @@ public class BrokerTopology {
     private static final Logger LOG = Logger.getLogger(BrokerTopology.class);
 
     private final ConnectionFactory factory = new ConnectionFactory();
+    private final MetadataRetrySchedule schedule;
 
     public BrokerTopology(@ConfigProperty(name = "rabbitmq-host", defaultValue = "localhost") String host,
                           @ConfigProperty(name = "rabbitmq-port", defaultValue = "5672") int port,
                           @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest") String username,
                           @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest") String password,
-                          @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost) {
+                          @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost,
+                          MetadataRetrySchedule schedule) {
+        this.schedule = schedule;
         factory.setHost(host);
         factory.setPort(port);
         factory.setUsername(username);
@@ -66,8 +69,31 @@ public class BrokerTopology {
                     "x-dead-letter-exchange", Topology.EXCHANGE,
                     "x-dead-letter-routing-key", Topology.DEAD_LETTER_ROUTING_KEY));
             channel.queueBind(Topology.RESUBMIT_QUEUE, Topology.EXCHANGE, Topology.RESUBMIT_ROUTING_KEY);
+
+            declareMetadataRetry(channel);
         }
-        LOG.infof("Declared exchange %s and queues %s, %s", Topology.EXCHANGE, Topology.RESUBMIT_QUEUE,
-                Topology.DEAD_LETTER_QUEUE);
+        LOG.infof("Declared exchange %s, queues %s, %s, %s, %s and delay queues %s", Topology.EXCHANGE,
+                Topology.RESUBMIT_QUEUE, Topology.DEAD_LETTER_QUEUE, Topology.METADATA_PENDING_QUEUE,
+                Topology.METADATA_PARKED_QUEUE, schedule.delays());
+    }
+
+    /**
+     * The metadata retry: each delay queue holds events for its delay ({@code x-message-ttl}) and then
+     * dead-letters them into datapusher.metadata-pending, where the retry consumer takes them.
+     */
+    private void declareMetadataRetry(Channel channel) throws java.io.IOException {
+        channel.queueDeclare(Topology.METADATA_PENDING_QUEUE, true, false, false, Map.of("x-queue-type", "quorum"));
+        channel.queueBind(Topology.METADATA_PENDING_QUEUE, Topology.EXCHANGE, Topology.METADATA_PENDING_ROUTING_KEY);
+        channel.queueDeclare(Topology.METADATA_PARKED_QUEUE, true, false, false, Map.of("x-queue-type", "quorum"));
+        channel.queueBind(Topology.METADATA_PARKED_QUEUE, Topology.EXCHANGE, Topology.METADATA_PARKED_ROUTING_KEY);
+        for (java.time.Duration delay : schedule.delays()) {
+            String queue = MetadataRetrySchedule.delayQueue(delay);
+            channel.queueDeclare(queue, true, false, false, Map.of(
+                    "x-queue-type", "quorum",
+                    "x-message-ttl", delay.toMillis(),
+                    "x-dead-letter-exchange", Topology.EXCHANGE,
+                    "x-dead-letter-routing-key", Topology.METADATA_PENDING_ROUTING_KEY));
+            channel.queueBind(queue, Topology.EXCHANGE, MetadataRetrySchedule.delayRoutingKey(delay));
+        }
     }
 }

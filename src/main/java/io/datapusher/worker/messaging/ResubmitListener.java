@@ -2,9 +2,10 @@ package io.datapusher.worker.messaging;
 
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.config.IngestConfig;
-import io.datapusher.worker.saga.IngestContext;
 import io.datapusher.worker.saga.IngestSaga;
+import io.datapusher.worker.service.Claim;
 import io.datapusher.worker.service.IngestJobService;
+import io.datapusher.worker.service.RunningJobs;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
 import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
@@ -22,9 +23,14 @@ import java.util.Optional;
 
 /**
  * Consumes {@code datapusher.resubmit}. The message is acked only once its job's outcome is
- * durable; a transient outage (CKAN or the jobs database down) hands it back to the broker after a
- * backoff that grows with each delivery, never in a tight loop. A body that can never be processed
- * is parked in {@code datapusher.dead-letter} with the reason.
+ * durable: the final status written, or the metadata-pending event confirmed by the broker.
+ *
+ * <p>An outage (CKAN, the jobs database or the DataStore unreachable) hands the job back for later
+ * with a backoff that doubles on every round, never in a tight loop. It does so by publishing a
+ * copy that names the job and then acking the original, so that outage rounds do not count against
+ * the queue's delivery limit: that limit counts only deliveries that never came back, i.e.
+ * messages that crash the worker, which the broker dead-letters. A body that can never be
+ * processed is parked in {@code datapusher.dead-letter} with the reason.
  */
 @ApplicationScoped
 public class ResubmitListener {
@@ -33,18 +39,28 @@ public class ResubmitListener {
 
     private final IngestSaga saga;
     private final IngestJobService jobs;
+    private final RunningJobs running;
     private final DeadLetterPublisher deadLetters;
+    private final ResubmitPublisher resubmits;
+    private final MetadataEventPublisher metadataEvents;
     private final IngestConfig config;
 
-    public ResubmitListener(IngestSaga saga, IngestJobService jobs, DeadLetterPublisher deadLetters, IngestConfig config) {
+    public ResubmitListener(IngestSaga saga, IngestJobService jobs, RunningJobs running, DeadLetterPublisher deadLetters,
+                            ResubmitPublisher resubmits, MetadataEventPublisher metadataEvents, IngestConfig config) {
         this.saga = saga;
         this.jobs = jobs;
+        this.running = running;
         this.deadLetters = deadLetters;
+        this.resubmits = resubmits;
+        this.metadataEvents = metadataEvents;
         this.config = config;
     }
 
     @Incoming(Channels.RESUBMIT)
     public Uni<Void> onResubmit(Message<?> message) {
+        if (running.shuttingDown()) {
+            return requeue(message, new RunningJobs.StoppedByShutdown());
+        }
         byte[] body = bodyOf(message.getPayload());
         ResubmitRequest request;
         try {
@@ -52,56 +68,75 @@ public class ResubmitListener {
         } catch (ResubmitParser.InvalidMessageException e) {
             LOG.warnf("Dead-lettering a resubmit message: %s", e.getMessage());
             return deadLetters.publish(body, e.getMessage())
-                    .chain(() -> Uni.createFrom().completionStage(message.ack()))
-                    .onFailure().recoverWithUni(t -> redeliverLater(message, t));
+                    .chain(() -> ack(message))
+                    .onFailure().recoverWithUni(t -> requeue(message, t));
         }
         boolean redelivered = metadata(message).map(IncomingRabbitMQMetadata::isRedeliver).orElse(false);
         return jobs.claim(request, redelivered)
-                .chain(job -> job == null ? alreadyDone(request) : run(job, message))
-                .chain(() -> Uni.createFrom().completionStage(message.ack()))
-                .onFailure().recoverWithUni(t -> redeliverLater(message, t instanceof RedeliverLater ? null : t));
+                .chain(claim -> act(claim, request, message))
+                .onFailure(RunningJobs.StoppedByShutdown.class).recoverWithUni(t -> requeue(message, t))
+                .onFailure().recoverWithUni(t -> retryLater(message, request, null, t));
     }
 
-    private Uni<Void> run(IngestJob job, Message<?> message) {
-        return saga.run(IngestContext.start(job.jobId, job.resourceId, job.ignoreHash))
-                .invoke(result -> {
-                    if (result.redeliver()) {
-                        throw new RedeliverLater();
-                    }
-                })
-                .replaceWithVoid();
+    private Uni<Void> act(Claim claim, ResubmitRequest request, Message<?> message) {
+        IngestJob job = claim.job();
+        return switch (claim.kind()) {
+            case NOTHING_TO_DO -> {
+                LOG.infof("Job %s of resource %s is %s; acking the duplicate message", job.jobId, job.resourceId, job.status);
+                yield ack(message);
+            }
+            case REPUBLISH_METADATA -> {
+                LOG.infof("Job %s of resource %s is metadata_pending; scheduling its metadata retry again", job.jobId,
+                        job.resourceId);
+                yield metadataEvents.retryLater(new MetadataPendingEvent(job.jobId, job.resourceId, Math.max(job.attempts, 1),
+                        job.error, job.hash)).chain(() -> ack(message));
+            }
+            case RUN -> running.track(job.jobId, saga.run(job))
+                    .chain(result -> result.redeliver() ? retryLater(message, request, job, null) : ack(message))
+                    .onFailure(RunningJobs.StoppedByShutdown.class).call(() -> jobs.release(job.jobId,
+                            "the worker shut down before the job ended; it will run again"));
+        };
     }
 
-    private Uni<Void> alreadyDone(ResubmitRequest request) {
-        LOG.infof("Job %s of resource %s has already ended; acking the duplicate message", request.jobId(),
-                request.resourceId());
-        return Uni.createFrom().voidItem();
-    }
-
-    private Uni<Void> redeliverLater(Message<?> message, Throwable cause) {
-        Duration delay = backoff(deliveryCount(message));
+    /**
+     * After a backoff, publishes a copy of the request that names its job and acks the original. If
+     * the copy cannot be published the original goes back to the broker instead.
+     */
+    private Uni<Void> retryLater(Message<?> message, ResubmitRequest request, IngestJob job, Throwable cause) {
+        long round = retries(message);
+        Duration delay = backoff(round);
         if (cause != null) {
-            LOG.warnf("Handing the message back to the broker in %s: %s", delay, cause.getMessage());
+            LOG.warnf("Resubmit of resource %s handed back for a retry in %s: %s", request.resourceId(), delay,
+                    cause.getMessage());
         }
+        ResubmitRequest copy = job == null ? request : new ResubmitRequest(request.resourceId(), request.ignoreHash(), job.jobId);
         return Uni.createFrom().voidItem()
                 .onItem().delayIt().by(delay)
-                .chain(() -> Uni.createFrom().completionStage(
-                        message.nack(cause != null ? cause : new IllegalStateException("retry later"),
-                                Metadata.of(new RabbitMQRejectMetadata(true)))));
+                .chain(() -> resubmits.publish(copy, round + 1))
+                .chain(() -> ack(message))
+                .onFailure().recoverWithUni(t -> requeue(message, t));
     }
 
-    /** Doubles from the initial delay with each delivery of the same message, up to the maximum. */
-    Duration backoff(long deliveries) {
+    /** Doubles from the initial delay with each round of the same request, up to the maximum. */
+    Duration backoff(long rounds) {
         Duration delay = config.redeliveryInitialDelay();
-        for (long i = 0; i < deliveries && delay.compareTo(config.redeliveryMaxDelay()) < 0; i++) {
+        for (long i = 0; i < rounds && delay.compareTo(config.redeliveryMaxDelay()) < 0; i++) {
             delay = delay.multipliedBy(2);
         }
         return delay.compareTo(config.redeliveryMaxDelay()) > 0 ? config.redeliveryMaxDelay() : delay;
     }
 
-    private static long deliveryCount(Message<?> message) {
+    private static Uni<Void> ack(Message<?> message) {
+        return Uni.createFrom().completionStage(message.ack());
+    }
+
+    private static Uni<Void> requeue(Message<?> message, Throwable cause) {
+        return Uni.createFrom().completionStage(message.nack(cause, Metadata.of(new RabbitMQRejectMetadata(true))));
+    }
+
+    private static long retries(Message<?> message) {
         return metadata(message)
-                .flatMap(m -> Optional.ofNullable(m.getHeaders().get("x-delivery-count")))
+                .flatMap(m -> Optional.ofNullable(m.getHeaders().get(Topology.RETRIES_HEADER)))
                 .map(value -> value instanceof Number n ? n.longValue() : 0L)
                 .orElse(0L);
     }
@@ -121,12 +156,5 @@ public class ResubmitListener {
             return json.encode().getBytes(StandardCharsets.UTF_8);
         }
         return payload == null ? new byte[0] : payload.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The job went back to queued: hand the message back instead of acking it. */
-    private static final class RedeliverLater extends RuntimeException {
-        RedeliverLater() {
-            super(null, null, false, false);
-        }
     }
 }

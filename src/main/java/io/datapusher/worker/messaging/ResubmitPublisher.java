@@ -24,6 +24,11 @@ public class ResubmitPublisher {
 
     /** Completes once the broker has confirmed the message. */
     public Uni<Void> publish(ResubmitRequest request) {
+        return publish(request, 0);
+    }
+
+    /** A request handed back after an outage, counting its rounds in {@code x-datapusher-retries}. */
+    public Uni<Void> publish(ResubmitRequest request, long retries) {
         ObjectNode body = JSON.createObjectNode()
                 .put("resource_id", request.resourceId())
                 .put("ignore_hash", request.ignoreHash());
@@ -34,6 +39,7 @@ public class ResubmitPublisher {
                 .withRoutingKey(Topology.RESUBMIT_ROUTING_KEY)
                 .withContentType("application/json")
                 .withDeliveryMode(2)
+                .withHeader(Topology.RETRIES_HEADER, retries)
                 .build();
         return Uni.createFrom().item(() -> body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .chain(bytes -> emitter.sendMessage(Message.of(bytes, Metadata.of(metadata))));

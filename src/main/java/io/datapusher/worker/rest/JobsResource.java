@@ -2,6 +2,8 @@ package io.datapusher.worker.rest;
 
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.JobStatus;
+import io.datapusher.worker.messaging.MetadataEventPublisher;
+import io.datapusher.worker.messaging.MetadataPendingEvent;
 import io.datapusher.worker.messaging.ResubmitPublisher;
 import io.datapusher.worker.messaging.ResubmitRequest;
 import io.datapusher.worker.service.IngestJobService;
@@ -33,10 +35,12 @@ public class JobsResource {
 
     private final IngestJobService jobs;
     private final ResubmitPublisher publisher;
+    private final MetadataEventPublisher metadataEvents;
 
-    public JobsResource(IngestJobService jobs, ResubmitPublisher publisher) {
+    public JobsResource(IngestJobService jobs, ResubmitPublisher publisher, MetadataEventPublisher metadataEvents) {
         this.jobs = jobs;
         this.publisher = publisher;
+        this.metadataEvents = metadataEvents;
     }
 
     @POST
@@ -65,6 +69,38 @@ public class JobsResource {
                 .map(job -> job == null
                         ? problem(Response.Status.NOT_FOUND, "no job " + jobId)
                         : Response.ok(JobView.of(job)).build());
+    }
+
+    /**
+     * Queues the update-metadata step of a job whose data is loaded, typically one whose retries
+     * were used up and whose event was parked, for a new round of attempts.
+     */
+    @POST
+    @Path("/{job_id}/retry-metadata")
+    public Uni<Response> retryMetadata(@PathParam("job_id") String jobId) {
+        UUID id;
+        try {
+            id = UUID.fromString(jobId);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(problem(Response.Status.NOT_FOUND, "no job " + jobId));
+        }
+        return jobs.find(id).chain(job -> {
+            if (job == null) {
+                return Uni.createFrom().item(problem(Response.Status.NOT_FOUND, "no job " + jobId));
+            }
+            if (job.loadedAt == null || job.hash == null) {
+                return Uni.createFrom().item(problem(Response.Status.CONFLICT,
+                        "job " + jobId + " never loaded its data; submit the resource again instead"));
+            }
+            if (job.jobStatus() == JobStatus.COMPLETE || job.jobStatus() == JobStatus.SUPERSEDED) {
+                return Uni.createFrom().item(problem(Response.Status.CONFLICT, "job " + jobId + " is " + job.status
+                        + "; there is no metadata left to update"));
+            }
+            MetadataPendingEvent event = new MetadataPendingEvent(job.jobId, job.resourceId, 0, job.error, job.hash);
+            return jobs.requeueMetadata(id)
+                    .chain(() -> metadataEvents.retryNow(event))
+                    .replaceWith(Response.accepted(Map.of("job_id", jobId, "status", JobStatus.METADATA_PENDING.id())).build());
+        });
     }
 
     @GET

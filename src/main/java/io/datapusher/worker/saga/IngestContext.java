@@ -7,43 +7,62 @@ import io.datapusher.worker.datastore.CommentFormat;
 import io.datapusher.worker.datastore.LoadResult;
 import io.datapusher.worker.download.DownloadedFile;
 
+import java.time.Instant;
 import java.util.UUID;
 
 /**
  * What the saga knows about one job so far. Each step returns a new context with what it added;
  * {@code endedWith} set means a step ended the job early (an unchanged file is skipped).
  */
-public record IngestContext(UUID jobId, String resourceId, boolean ignoreHash,
+public record IngestContext(UUID jobId, String resourceId, boolean ignoreHash, Instant jobCreatedAt,
                             CkanResource resource, CommentFormat commentFormat,
                             DownloadedFile file, Analysis analysis, LoadResult loadResult,
-                            String detail, JobStatus endedWith) {
+                            String detail, JobStatus endedWith, String loadedHash) {
 
-    public static IngestContext start(UUID jobId, String resourceId, boolean ignoreHash) {
-        return new IngestContext(jobId, resourceId, ignoreHash, null, null, null, null, null, null, null);
+    public static IngestContext start(UUID jobId, String resourceId, boolean ignoreHash, Instant jobCreatedAt) {
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * A job whose load already committed (the pivot is behind it): only update-metadata runs, with
+     * the hash of the file that was loaded.
+     */
+    public IngestContext pastThePivot(String hash) {
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis,
+                loadResult, "resumed after the load had committed", endedWith, hash);
+    }
+
+    public boolean isPastThePivot() {
+        return loadedHash != null;
+    }
+
+    /** The md5 of the file whose data is (or is about to be) live. */
+    public String hash() {
+        return loadedHash != null ? loadedHash : file.md5();
     }
 
     public IngestContext withResource(CkanResource resource, CommentFormat format, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, resource, format, file, analysis, loadResult, detail, endedWith);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, format, file, analysis, loadResult, detail, endedWith, loadedHash);
     }
 
     public IngestContext withFile(DownloadedFile file, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, resource, commentFormat, file, analysis, loadResult, detail, endedWith);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, endedWith, loadedHash);
     }
 
     public IngestContext withAnalysis(Analysis analysis, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, resource, commentFormat, file, analysis, loadResult, detail, endedWith);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, endedWith, loadedHash);
     }
 
     public IngestContext withLoadResult(LoadResult loadResult, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, resource, commentFormat, file, analysis, loadResult, detail, endedWith);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, endedWith, loadedHash);
     }
 
     public IngestContext withDetail(String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, resource, commentFormat, file, analysis, loadResult, detail, endedWith);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, endedWith, loadedHash);
     }
 
     public IngestContext endedWith(JobStatus status, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, resource, commentFormat, file, analysis, loadResult, detail, status);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, status, loadedHash);
     }
 
     public boolean ended() {

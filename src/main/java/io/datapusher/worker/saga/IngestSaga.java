@@ -1,8 +1,13 @@
 package io.datapusher.worker.saga;
 
+import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.StepId;
 import io.datapusher.worker.config.IngestConfig;
+import io.datapusher.worker.datastore.DatastoreLoader;
+import io.datapusher.worker.datastore.LiveTable;
+import io.datapusher.worker.messaging.MetadataEventPublisher;
+import io.datapusher.worker.messaging.MetadataPendingEvent;
 import io.datapusher.worker.saga.step.AnalyzeStep;
 import io.datapusher.worker.saga.step.DownloadStep;
 import io.datapusher.worker.saga.step.FetchResourceStep;
@@ -13,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -24,8 +30,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * </pre>
  *
  * Before the pivot a failure changes nothing in the DataStore; after it the new data is live and
- * only CKAN's metadata can still be missing. A failure of the jobs database itself is not caught
- * here: it fails the returned Uni, and the listener hands the message back for later.
+ * only CKAN's metadata can still be missing, which the metadata-pending retry takes care of. A job
+ * that comes back after its load committed (its message was redelivered after a crash) resumes at
+ * update-metadata without loading again. A failure of the jobs database itself is not caught here:
+ * it fails the returned Uni, and the listener hands the message back for later.
  */
 @ApplicationScoped
 public class IngestSaga {
@@ -38,47 +46,89 @@ public class IngestSaga {
     private final LoadStep load;
     private final UpdateMetadataStep updateMetadata;
     private final IngestJobService jobs;
+    private final DatastoreLoader datastore;
+    private final MetadataEventPublisher metadataEvents;
     private final IngestConfig config;
 
     public IngestSaga(FetchResourceStep fetchResource, DownloadStep download, AnalyzeStep analyze, LoadStep load,
-                      UpdateMetadataStep updateMetadata, IngestJobService jobs, IngestConfig config) {
+                      UpdateMetadataStep updateMetadata, IngestJobService jobs, DatastoreLoader datastore,
+                      MetadataEventPublisher metadataEvents, IngestConfig config) {
         this.fetchResource = fetchResource;
         this.download = download;
         this.analyze = analyze;
         this.load = load;
         this.updateMetadata = updateMetadata;
         this.jobs = jobs;
+        this.datastore = datastore;
+        this.metadataEvents = metadataEvents;
         this.config = config;
     }
 
-    public Uni<SagaResult> run(IngestContext start) {
+    public Uni<SagaResult> run(IngestJob job) {
+        IngestContext start = IngestContext.start(job.jobId, job.resourceId, job.ignoreHash, job.createdAt.toInstant());
         AtomicReference<StepId> current = new AtomicReference<>();
-        return Uni.createFrom().item(start)
-                .chain(ctx -> runStep(fetchResource, ctx, current))
-                .chain(ctx -> runStep(download, ctx, current))
-                .chain(ctx -> runStep(analyze, ctx, current))
-                .chain(ctx -> runStep(load, ctx, current))
-                .chain(ctx -> runStep(updateMetadata, ctx, current))
+        AtomicReference<IngestContext> latest = new AtomicReference<>(start);
+        return resumePoint(start, job)
+                .chain(ctx -> runStep(fetchResource, ctx, current, latest))
+                .chain(ctx -> runStep(download, ctx, current, latest))
+                .chain(ctx -> runStep(analyze, ctx, current, latest))
+                .chain(ctx -> runStep(load, ctx, current, latest))
+                .call(this::recordPivot)
+                .chain(ctx -> runStep(updateMetadata, ctx, current, latest))
                 .chain(ctx -> end(ctx, current.get()))
                 .ifNoItem().after(config.jobTimeout()).failWith(() -> StepFailure.failed(
                         "the job ran longer than INGEST_JOB_TIMEOUT (" + config.jobTimeout() + ")"))
-                .onFailure(StepFailure.class).recoverWithUni(f -> fail(start, current.get(), (StepFailure) f))
+                .onFailure(StepFailure.class).recoverWithUni(f -> fail(latest.get(), current.get(), (StepFailure) f))
                 .eventually(() -> TempFiles.deleteWithPrefix(start.tempFilePrefix(), config.tempDir()));
     }
 
-    private Uni<IngestContext> runStep(IngestStep step, IngestContext context, AtomicReference<StepId> current) {
-        if (context.ended()) {
+    /**
+     * Past the pivot when the job row says its load committed, or when the live table's marker
+     * names this job (the process died between the commit and writing that down).
+     */
+    private Uni<IngestContext> resumePoint(IngestContext start, IngestJob job) {
+        if (job.loadedAt != null && job.hash != null) {
+            return Uni.createFrom().item(start.pastThePivot(job.hash));
+        }
+        return Offload.blocking(() -> datastore.describe(start.resourceId()))
+                .onFailure().recoverWithItem(Optional.empty())
+                .chain(live -> {
+                    Optional<LiveTable.Marker> marker = live.flatMap(LiveTable::marker)
+                            .filter(m -> start.jobId().toString().equals(m.jobId()) && m.hash() != null);
+                    if (marker.isEmpty()) {
+                        return Uni.createFrom().item(start);
+                    }
+                    LOG.infof("Job %s (resource %s): its load had committed; resuming at update-metadata",
+                            start.jobId(), start.resourceId());
+                    return jobs.recordLoaded(start.jobId(), marker.get().hash(), job.rows == null ? 0 : job.rows)
+                            .replaceWith(start.pastThePivot(marker.get().hash()));
+                });
+    }
+
+    private Uni<IngestContext> runStep(IngestStep step, IngestContext context, AtomicReference<StepId> current,
+                                       AtomicReference<IngestContext> latest) {
+        if (context.ended() || (context.isPastThePivot() && step.id() != StepId.UPDATE_METADATA)) {
             return Uni.createFrom().item(context);
         }
         current.set(step.id());
+        latest.set(context);
         LOG.infof("Job %s (resource %s): %s", context.jobId(), context.resourceId(), step.id());
         return jobs.stepStarted(context.jobId(), step.id())
                 .chain(() -> step.execute(context)
                         .onFailure(e -> !(e instanceof StepFailure)).transform(e -> StepFailure.failed(
                                 step.id() + " failed unexpectedly: " + e.getMessage(), e)))
+                .invoke(latest::set)
                 .call(next -> next.ended()
                         ? Uni.createFrom().voidItem()
                         : jobs.stepSucceeded(context.jobId(), step.id(), next.detail()));
+    }
+
+    /** The load committed: write that down before anything else can fail. */
+    private Uni<Void> recordPivot(IngestContext context) {
+        if (context.loadResult() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return jobs.recordLoaded(context.jobId(), context.hash(), context.loadResult().rows());
     }
 
     private Uni<SagaResult> end(IngestContext context, StepId lastStep) {
@@ -87,22 +137,25 @@ public class IngestSaga {
         LOG.infof("Job %s (resource %s) ended %s", context.jobId(), context.resourceId(), status.id());
         Uni<Void> facts = context.file() == null ? Uni.createFrom().voidItem()
                 : jobs.recordDownload(context.jobId(), context.file().md5());
-        if (context.loadResult() != null) {
-            facts = facts.chain(() -> jobs.recordRows(context.jobId(), context.loadResult().rows()));
-        }
         return facts.chain(() -> jobs.finish(context.jobId(), lastStep, status, detail))
                 .replaceWith(new SagaResult(status, false));
     }
 
-    private Uni<SagaResult> fail(IngestContext start, StepId step, StepFailure failure) {
+    private Uni<SagaResult> fail(IngestContext context, StepId step, StepFailure failure) {
         if (failure.outcome() == JobStatus.QUEUED) {
-            LOG.warnf("Job %s (resource %s) will be retried: %s", start.jobId(), start.resourceId(), failure.getMessage());
-            return jobs.requeue(start.jobId(), step, failure.getMessage()).replaceWith(new SagaResult(JobStatus.QUEUED, true));
+            LOG.warnf("Job %s (resource %s) will be retried: %s", context.jobId(), context.resourceId(), failure.getMessage());
+            return jobs.requeue(context.jobId(), step, failure.getMessage()).replaceWith(new SagaResult(JobStatus.QUEUED, true));
         }
         Logger.Level level = failure.outcome() == JobStatus.FAILED ? Logger.Level.ERROR : Logger.Level.WARN;
-        LOG.logf(level, "Job %s (resource %s) ended %s at %s: %s", start.jobId(), start.resourceId(),
+        LOG.logf(level, "Job %s (resource %s) ended %s at %s: %s", context.jobId(), context.resourceId(),
                 failure.outcome().id(), step, failure.getMessage());
-        return jobs.finish(start.jobId(), step, failure.outcome(), failure.getMessage())
-                .replaceWith(new SagaResult(failure.outcome(), false));
+        Uni<Void> ended = jobs.finish(context.jobId(), step, failure.outcome(), failure.getMessage());
+        if (failure.outcome() == JobStatus.METADATA_PENDING) {
+            // The resubmit is acked only once the broker has confirmed the retry event.
+            MetadataPendingEvent event = new MetadataPendingEvent(context.jobId(), context.resourceId(), 1,
+                    failure.getMessage(), context.hash());
+            ended = ended.chain(() -> metadataEvents.retryLater(event));
+        }
+        return ended.replaceWith(new SagaResult(failure.outcome(), false));
     }
 }

@@ -34,6 +34,11 @@ public class StepFailure extends RuntimeException {
         return new StepFailure(JobStatus.METADATA_PENDING, message, cause);
     }
 
+    /** A newer job already committed newer data: this one ends without touching anything. */
+    public static StepFailure superseded(String message, Throwable cause) {
+        return new StepFailure(JobStatus.SUPERSEDED, message, cause);
+    }
+
     public JobStatus outcome() {
         return outcome;
     }

@@ -5,6 +5,7 @@ import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.JobSteps;
 import io.datapusher.worker.StepId;
 import io.datapusher.worker.StepRecord;
+import io.datapusher.worker.config.IngestConfig;
 import io.datapusher.worker.messaging.ResubmitRequest;
 import io.datapusher.worker.repository.IngestJobRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -27,9 +29,13 @@ import java.util.function.Consumer;
 public class IngestJobService {
 
     private final IngestJobRepository repository;
+    private final WorkerIdentity worker;
+    private final Duration staleAfter;
 
-    public IngestJobService(IngestJobRepository repository) {
+    public IngestJobService(IngestJobRepository repository, WorkerIdentity worker, IngestConfig config) {
         this.repository = repository;
+        this.worker = worker;
+        this.staleAfter = config.heartbeatInterval().multipliedBy(4);
     }
 
     @WithTransaction
@@ -38,11 +44,12 @@ public class IngestJobService {
     }
 
     /**
-     * Finds or creates the job a resubmit message stands for, and marks it running. Returns null
-     * when the message is a duplicate of a job that has already finished: it is acked without work.
+     * Finds or creates the job a resubmit message stands for, and says what to do with it. A job
+     * another live replica is running (its heartbeat is fresh) is left alone; one whose worker went
+     * silent is taken over.
      */
     @WithTransaction
-    public Uni<IngestJob> claim(ResubmitRequest request, boolean redelivered) {
+    public Uni<Claim> claim(ResubmitRequest request, boolean redelivered) {
         Uni<IngestJob> existing;
         if (request.jobId() != null) {
             existing = repository.findById(request.jobId());
@@ -52,16 +59,24 @@ public class IngestJobService {
             existing = Uni.createFrom().nullItem();
         }
         return existing.chain(job -> {
-            if (job != null && (job.jobStatus().isFinished() || job.jobStatus() == JobStatus.METADATA_PENDING)) {
-                return Uni.createFrom().nullItem();
-            }
             if (job == null) {
                 UUID id = request.jobId() != null ? request.jobId() : UUID.randomUUID();
                 return repository.persist(IngestJob.queued(id, request.resourceId(), request.ignoreHash(), now()))
-                        .invoke(this::markRunning);
+                        .invoke(this::markRunning)
+                        .map(Claim::run);
+            }
+            JobStatus status = job.jobStatus();
+            if (status.isFinished()) {
+                return Uni.createFrom().item(Claim.nothingToDo(job));
+            }
+            if (status == JobStatus.METADATA_PENDING) {
+                return Uni.createFrom().item(Claim.republishMetadata(job));
+            }
+            if (status == JobStatus.RUNNING && isAlive(job)) {
+                return Uni.createFrom().item(Claim.nothingToDo(job));
             }
             markRunning(job);
-            return Uni.createFrom().item(job);
+            return Uni.createFrom().item(Claim.run(job));
         });
     }
 
@@ -102,6 +117,74 @@ public class IngestJobService {
         return update(jobId, job -> job.hash = hash);
     }
 
+    /** The job's load committed: from now on only update-metadata may run for it. */
+    public Uni<Void> recordLoaded(UUID jobId, String hash, long rows) {
+        return update(jobId, job -> {
+            job.loadedAt = now();
+            job.hash = hash;
+            job.rows = rows;
+        });
+    }
+
+    /** Metadata retry: the job waits for its next update-metadata attempt. */
+    public Uni<Void> metadataStillPending(UUID jobId, String error) {
+        return update(jobId, job -> {
+            job.status = JobStatus.METADATA_PENDING.id();
+            job.error = error;
+            job.finishedAt = null;
+        });
+    }
+
+    /** Metadata retry: an update-metadata attempt decided the job's end. */
+    public Uni<Void> metadataEnded(UUID jobId, JobStatus status, String error) {
+        return update(jobId, job -> {
+            job.status = status.id();
+            job.step = StepId.UPDATE_METADATA.id();
+            job.error = error;
+            job.finishedAt = now();
+        });
+    }
+
+    /** Marks a job whose data is loaded as waiting for a metadata retry made by hand. */
+    @WithTransaction
+    public Uni<IngestJob> requeueMetadata(UUID jobId) {
+        return repository.findById(jobId).invoke(job -> {
+            if (job != null && job.loadedAt != null) {
+                job.status = JobStatus.METADATA_PENDING.id();
+                job.finishedAt = null;
+                job.updatedAt = now();
+            }
+        });
+    }
+
+    /** Refreshes the heartbeat of the jobs this replica is running. */
+    @WithTransaction
+    public Uni<Integer> heartbeat(Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return repository.update("heartbeatAt = ?1 where jobId in ?2 and workerId = ?3", now(), List.copyOf(jobIds), worker.id());
+    }
+
+    /** Jobs whose worker stopped beating go back to queued until their message is redelivered. */
+    @WithTransaction
+    public Uni<Integer> requeueOrphans() {
+        return repository.update("status = ?1, workerId = null, updatedAt = ?2 where status = ?3 and "
+                        + "(heartbeatAt is null or heartbeatAt < ?4)",
+                JobStatus.QUEUED.id(), now(), JobStatus.RUNNING.id(), now().minus(staleAfter));
+    }
+
+    /** Puts one job of this replica back to queued, e.g. when it is stopped by a shutdown. */
+    public Uni<Void> release(UUID jobId, String reason) {
+        return update(jobId, job -> {
+            if (job.jobStatus() == JobStatus.RUNNING) {
+                job.status = JobStatus.QUEUED.id();
+                job.workerId = null;
+                job.error = reason;
+            }
+        });
+    }
+
     public Uni<Void> recordRows(UUID jobId, long rows) {
         return update(jobId, job -> job.rows = rows);
     }
@@ -138,7 +221,13 @@ public class IngestJobService {
     private void markRunning(IngestJob job) {
         job.status = JobStatus.RUNNING.id();
         job.error = null;
+        job.workerId = worker.id();
+        job.heartbeatAt = now();
         job.updatedAt = now();
+    }
+
+    private boolean isAlive(IngestJob job) {
+        return job.heartbeatAt != null && job.heartbeatAt.isAfter(now().minus(staleAfter));
     }
 
     private static void endStep(IngestJob job, StepId step, String status, String detail) {

@@ -5,6 +5,7 @@ import io.datapusher.worker.datastore.DatastoreLoader;
 import io.datapusher.worker.datastore.LoadException;
 import io.datapusher.worker.datastore.LoadRequest;
 import io.datapusher.worker.datastore.LoadResult;
+import io.datapusher.worker.datastore.SupersededException;
 import io.datapusher.worker.saga.IngestContext;
 import io.datapusher.worker.saga.IngestStep;
 import io.datapusher.worker.saga.Offload;
@@ -33,12 +34,18 @@ public class LoadStep implements IngestStep {
     @Override
     public Uni<IngestContext> execute(IngestContext context) {
         LoadRequest request = new LoadRequest(context.resourceId(), context.jobId().toString(),
-                context.file().md5(), context.analysis(), context.commentFormat());
+                context.file().md5(), context.analysis(), context.commentFormat(), context.jobCreatedAt());
         return Offload.blocking(() -> {
             try {
                 LoadResult result = loader.load(request);
                 return context.withLoadResult(result, describe(result));
+            } catch (SupersededException e) {
+                throw StepFailure.superseded(e.getMessage(), e);
             } catch (LoadException e) {
+                if (e.isTransient()) {
+                    throw StepFailure.retryLater("the DataStore database is unavailable, the job will be retried: "
+                            + e.getMessage(), e);
+                }
                 throw StepFailure.failed(e.getMessage(), e);
             }
         }).onCancellation().invoke(() -> loader.cancel(request.jobId()));

@@ -36,8 +36,8 @@ public class UpdateMetadataStep implements IngestStep {
     @Override
     public Uni<IngestContext> execute(IngestContext context) {
         return jobs.countMetadataAttempt(context.jobId())
-                .chain(() -> patch(context.resourceId(), context.file().md5()))
-                .replaceWith(context.withDetail("resource_patch datastore_active=true, hash " + context.file().md5()));
+                .chain(() -> patch(context.resourceId(), context.hash()))
+                .replaceWith(context.withDetail("resource_patch datastore_active=true, hash " + context.hash()));
     }
 
     /** The patch alone, for the metadata retry too. */

@@ -1,0 +1,31 @@
+package io.datapusher.worker.service;
+
+import io.datapusher.worker.IngestJob;
+
+/**
+ * What a delivered resubmit message means for its job.
+ *
+ * <ul>
+ *   <li>{@code RUN}: this replica now owns the job and runs the saga (resuming past the pivot if
+ *       the job's load already committed);</li>
+ *   <li>{@code REPUBLISH_METADATA}: the job's data is live and its metadata retry must be
+ *       (re)scheduled — the previous delivery died before the event was confirmed;</li>
+ *   <li>{@code NOTHING_TO_DO}: the job has ended, or another live replica is running it.</li>
+ * </ul>
+ */
+public record Claim(Kind kind, IngestJob job) {
+
+    public enum Kind { RUN, REPUBLISH_METADATA, NOTHING_TO_DO }
+
+    static Claim run(IngestJob job) {
+        return new Claim(Kind.RUN, job);
+    }
+
+    static Claim republishMetadata(IngestJob job) {
+        return new Claim(Kind.REPUBLISH_METADATA, job);
+    }
+
+    static Claim nothingToDo(IngestJob job) {
+        return new Claim(Kind.NOTHING_TO_DO, job);
+    }
+}

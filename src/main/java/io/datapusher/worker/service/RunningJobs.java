@@ -1,0 +1,118 @@
+package io.datapusher.worker.service;
+
+import io.datapusher.worker.config.IngestConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The jobs this replica is running. It keeps their heartbeats fresh in the jobs table, sends jobs
+ * whose replica died back to queued, and on shutdown lets the running jobs finish within
+ * {@code INGEST_SHUTDOWN_GRACE} before stopping them (their load rolls back and their message
+ * goes back to the broker).
+ */
+@ApplicationScoped
+public class RunningJobs {
+
+    private static final Logger LOG = Logger.getLogger(RunningJobs.class);
+
+    private final Map<UUID, Cancellable> running = new ConcurrentHashMap<>();
+    private final IngestJobService jobs;
+    private final IngestConfig config;
+    private volatile boolean shuttingDown;
+
+    public RunningJobs(IngestJobService jobs, IngestConfig config) {
+        this.jobs = jobs;
+        this.config = config;
+    }
+
+    /** Whether new messages must be handed back instead of started. */
+    public boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    /**
+     * Runs a job's work so that a shutdown can stop it: the returned Uni fails with
+     * {@link StoppedByShutdown} when it is stopped, and the work itself is cancelled.
+     */
+    public <T> Uni<T> track(UUID jobId, Uni<T> work) {
+        return Uni.createFrom().<T>emitter(emitter -> {
+            Cancellable subscription = work.subscribe().with(
+                    item -> {
+                        running.remove(jobId);
+                        emitter.complete(item);
+                    },
+                    failure -> {
+                        running.remove(jobId);
+                        emitter.fail(failure);
+                    });
+            running.put(jobId, () -> {
+                subscription.cancel();
+                running.remove(jobId);
+                emitter.fail(new StoppedByShutdown());
+            });
+        });
+    }
+
+    @Scheduled(every = "${ingest.heartbeat-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> beat() {
+        return jobs.heartbeat(running.keySet()).replaceWithVoid()
+                .onFailure().invoke(e -> LOG.warnf("Could not refresh job heartbeats: %s", e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    @Scheduled(every = "${ingest.heartbeat-interval:10s}", delayed = "${ingest.heartbeat-interval:10s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> requeueOrphans() {
+        return jobs.requeueOrphans()
+                .invoke(count -> {
+                    if (count > 0) {
+                        LOG.infof("%d job(s) whose worker went silent are queued again", count);
+                    }
+                })
+                .onFailure().invoke(e -> LOG.warnf("Could not look for orphaned jobs: %s", e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    void onShutdown(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
+        shuttingDown = true;
+        Instant deadline = Instant.now().plus(config.shutdownGrace());
+        if (!running.isEmpty()) {
+            LOG.infof("Shutting down: waiting up to %s for %d running job(s)", config.shutdownGrace(), running.size());
+        }
+        while (!running.isEmpty() && Instant.now().isBefore(deadline)) {
+            sleep(Duration.ofMillis(200));
+        }
+        for (Map.Entry<UUID, Cancellable> job : Map.copyOf(running).entrySet()) {
+            LOG.warnf("Shutting down: stopping job %s; its message goes back to the broker", job.getKey());
+            job.getValue().cancel();
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The job was stopped by a shutdown before it ended. */
+    public static final class StoppedByShutdown extends RuntimeException {
+        public StoppedByShutdown() {
+            super("the worker is shutting down", null, false, false);
+        }
+    }
+}
