@@ -18,11 +18,20 @@ public class IngestTestEnvironment implements QuarkusTestResourceLifecycleManage
 
     private static volatile DatastoreTestDatabase datastore;
     private static volatile String vhost;
-    private String jobsDatabase;
+    private static volatile String jobsDatabase;
 
     /** The DataStore database of the running test run. */
     public static DatastoreTestDatabase datastore() {
         return datastore;
+    }
+
+    /** Runs SQL on the jobs database as the service's user, for tests that stage a crash. */
+    public static void jobsExecute(String sql) throws Exception {
+        TestServices.Postgres pg = TestServices.postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(jobsDatabase), pg.user(), pg.password());
+             Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     /** The RabbitMQ virtual host of the running test run. */

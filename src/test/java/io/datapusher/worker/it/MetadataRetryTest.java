@@ -1,0 +1,209 @@
+package io.datapusher.worker.it;
+
+import io.datapusher.worker.testsupport.FakeCkan;
+import io.datapusher.worker.testsupport.FakeCkanResource;
+import io.datapusher.worker.testsupport.InjectFakeCkan;
+import io.datapusher.worker.testsupport.IngestTestEnvironment;
+import io.datapusher.worker.testsupport.Jobs;
+import io.datapusher.worker.testsupport.TestBroker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * After the pivot the data is live whatever CKAN says: the metadata retry heals a CKAN outage by
+ * itself, never touches the datastore, and never lets an old file's hash overwrite a newer one.
+ * (Test settings: retries after 1 s, then 2 s; 4 attempts.)
+ */
+@QuarkusTest
+@QuarkusTestResource(IngestTestEnvironment.class)
+@QuarkusTestResource(FakeCkanResource.class)
+class MetadataRetryTest {
+
+    private static final String CSV = "name,amount\nAda,12\nGrace,7\n";
+
+    @InjectFakeCkan
+    FakeCkan ckan;
+
+    static TestBroker broker;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        broker = new TestBroker();
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        broker.close();
+    }
+
+    @BeforeEach
+    void resetCkan() {
+        ckan.reset();
+    }
+
+    @Test
+    void solrDownForLongerThanTwoRetryDelaysHealsWithoutTouchingTheDatastore() throws Exception {
+        String rid = resource(CSV);
+        ckan.solrDown(true);
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        assertEquals("metadata_pending", Jobs.awaitEnded(rid).getString("status"));
+        String oid = tableOid(rid);
+        String marker = tableComment(rid);
+
+        sleep(Duration.ofSeconds(4));
+        assertEquals("metadata_pending", Jobs.of(rid).get(0).get("status"), "still pending while Solr is down");
+        ckan.solrDown(false);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "complete".equals(Jobs.of(rid).get(0).get("status")));
+        JsonPath job = job(rid);
+        assertTrue(job.getInt("attempts") >= 3, job.prettify());
+        assertEquals(true, ckan.resource(rid).get("datastore_active"));
+        assertEquals(md5(CSV), ckan.resource(rid).get("hash"));
+        assertEquals(1, ckan.downloads(rid), "the retry never downloads again");
+        assertEquals(oid, tableOid(rid), "the retry never touches the table");
+        assertEquals(marker, tableComment(rid));
+    }
+
+    @Test
+    void usedUpAttemptsParkTheEventAndFailTheJobUntilARetryByHand() throws Exception {
+        String rid = resource(CSV);
+        broker.purge("datapusher.metadata-parked");
+        ckan.solrDown(true);
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+
+        await().atMost(Duration.ofSeconds(40)).until(() -> "failed".equals(Jobs.of(rid).get(0).get("status")));
+        JsonPath job = job(rid);
+        assertTrue(job.getString("error").startsWith("the data is loaded, but CKAN's metadata is still not updated"),
+                job.getString("error"));
+        assertEquals(4, job.getInt("attempts"));
+        assertTrue(broker.take("datapusher.metadata-parked", Duration.ofSeconds(5)).isPresent());
+        assertEquals("2", IngestTestEnvironment.datastore().queryOne("SELECT count(*) FROM \"" + rid + "\""));
+
+        ckan.solrDown(false);
+        given().post("/api/jobs/" + job.getString("job_id") + "/retry-metadata").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "complete".equals(Jobs.of(rid).get(0).get("status")));
+        assertEquals(true, ckan.resource(rid).get("datastore_active"));
+    }
+
+    @Test
+    void aRetryOvertakenByANewerLoadIsSupersededAndTheNewerHashWins() throws Exception {
+        String rid = resource(CSV);
+        ckan.solrDown(true);
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        assertEquals("metadata_pending", Jobs.awaitEnded(rid).getString("status"));
+        String newer = CSV + "Linus,3\n";
+        ckan.replaceFile(rid, newer.getBytes(StandardCharsets.UTF_8));
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Jobs.of(rid).size() == 2
+                && "metadata_pending".equals(Jobs.of(rid).get(0).get("status")));
+
+        int failedPatches = ckan.patches().size();
+        ckan.solrDown(false);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "complete".equals(Jobs.of(rid).get(0).get("status"))
+                && "superseded".equals(Jobs.of(rid).get(1).get("status")));
+        assertEquals(md5(newer), ckan.resource(rid).get("hash"));
+        List<Map<String, Object>> accepted = ckan.patches().subList(failedPatches, ckan.patches().size());
+        assertTrue(accepted.stream().noneMatch(p -> md5(CSV).equals(p.get("hash"))),
+                "the old file's hash never reached CKAN once it could accept it: " + accepted);
+        assertEquals("3", IngestTestEnvironment.datastore().queryOne("SELECT count(*) FROM \"" + rid + "\""));
+    }
+
+    @Test
+    void aJobRedeliveredAfterItsLoadCommittedOnlyUpdatesMetadata() throws Exception {
+        String rid = resource(CSV);
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        JsonPath done = Jobs.awaitEnded(rid);
+        assertEquals("complete", done.getString("status"));
+        String jobId = done.getString("job_id");
+        String oid = tableOid(rid);
+        // The process died right after the commit, before the job row said so.
+        IngestTestEnvironment.jobsExecute("UPDATE ingest_job SET status = 'running', loaded_at = NULL, finished_at = NULL, "
+                + "heartbeat_at = now() - interval '1 hour' WHERE job_id = '" + jobId + "'");
+        ckan.solrDown(false);
+
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\", \"job_id\": \"" + jobId + "\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "complete".equals(Jobs.of(rid).get(0).get("status")));
+        assertEquals(1, ckan.downloads(rid), "no second download");
+        assertEquals(oid, tableOid(rid), "no second load");
+        assertEquals(2, ckan.patches().size(), "update-metadata ran again");
+        List<String> steps = job(rid).getList("steps.step");
+        assertEquals("update-metadata", steps.get(steps.size() - 1));
+    }
+
+    @Test
+    void aDuplicateOfAFinishedJobIsAckedWithoutWork() throws Exception {
+        String rid = resource(CSV);
+        String jobId = UUID.randomUUID().toString();
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\", \"job_id\": \"" + jobId + "\"}");
+        assertEquals("complete", Jobs.awaitEnded(rid).getString("status"));
+
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\", \"job_id\": \"" + jobId + "\"}");
+        String marker = UUID.randomUUID().toString();
+        String other = resource(CSV);
+        broker.publishToQueue("{\"resource_id\": \"" + other + "\"}");
+        Jobs.awaitEnded(other);
+        assertEquals(1, Jobs.of(rid).size(), marker);
+        assertEquals(1, ckan.downloads(rid));
+    }
+
+    @Test
+    void aJobWhoseWorkerWentSilentGoesBackToQueued() throws Exception {
+        String rid = UUID.randomUUID().toString();
+        String jobId = UUID.randomUUID().toString();
+        IngestTestEnvironment.jobsExecute("INSERT INTO ingest_job (job_id, resource_id, status, created_at, updated_at, "
+                + "worker_id, heartbeat_at) VALUES ('" + jobId + "', '" + rid + "', 'running', now(), now(), 'gone-1234', "
+                + "now() - interval '1 hour')");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "queued".equals(Jobs.of(rid).get(0).get("status")));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private String resource(String csv) {
+        String rid = UUID.randomUUID().toString();
+        ckan.addResource(rid, csv.getBytes(StandardCharsets.UTF_8), "CSV");
+        return rid;
+    }
+
+    private static JsonPath job(String rid) {
+        Map<String, Object> newest = Jobs.of(rid).get(0);
+        return new JsonPath(given().get("/api/jobs/" + newest.get("job_id")).asString());
+    }
+
+    private static String tableOid(String rid) throws Exception {
+        return IngestTestEnvironment.datastore().queryOne("SELECT '\"" + rid + "\"'::regclass::oid");
+    }
+
+    private static String tableComment(String rid) throws Exception {
+        return IngestTestEnvironment.datastore().queryOne("SELECT obj_description('\"" + rid + "\"'::regclass, 'pg_class')");
+    }
+
+    private static String md5(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
+    }
+}
