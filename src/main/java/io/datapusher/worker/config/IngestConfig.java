@@ -79,6 +79,10 @@ public interface IngestConfig {
     @WithDefault("10s")
     Duration heartbeatInterval();
 
+    /** How often temp files left by killed processes are looked for. */
+    @WithDefault("5m")
+    Duration tempSweepInterval();
+
     default List<String> ftsFieldTypeList() {
         return List.of(ftsFieldTypes().trim().split("\\s+"));
     }
