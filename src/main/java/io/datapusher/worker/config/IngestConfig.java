@@ -26,6 +26,13 @@ public interface IngestConfig {
     @WithDefault("20m")
     Duration downloadTimeout();
 
+    /**
+     * Longest a download may go without receiving a byte (connect included); a stalled server
+     * fails here long before {@link #downloadTimeout()}.
+     */
+    @WithDefault("60s")
+    Duration downloadIdleTimeout();
+
     /** Allow downloads from loopback, private and link-local addresses besides CKAN's origin. */
     @WithDefault("false")
     boolean downloadAllowPrivateNetworks();
