@@ -37,6 +37,13 @@ public interface IngestConfig {
     @WithDefault("false")
     boolean downloadAllowPrivateNetworks();
 
+    /**
+     * Which sheet of an XLSX or XLS workbook to load: a sheet name (exact, then ignoring case), or
+     * else a whole number, the sheet's 1-based position as its tab is counted ("2" is the second
+     * tab). The first sheet when unset.
+     */
+    Optional<String> excelSheet();
+
     /** Where downloads are streamed to; the system temp dir when unset. */
     Optional<String> tempDir();
 
