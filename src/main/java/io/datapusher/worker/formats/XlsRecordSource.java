@@ -60,7 +60,11 @@ final class XlsRecordSource implements RecordSource {
         Sheet sheet = workbook.getSheetAt(sheetIndex);
         MergedCells merged = new MergedCells(sheet.getMergedRegions());
         boolean date1904 = workbook.getInternalWorkbook().isUsing1904DateWindowing();
-        return new HeaderBand(new Rows(workbook, sheet.rowIterator(), merged, date1904), merged);
+        int width = 0;
+        for (Row row : sheet) {
+            width = Math.max(width, row.getLastCellNum());   // padded to the sheet's width, as for XLSX
+        }
+        return new HeaderBand(new Rows(workbook, sheet.rowIterator(), merged, date1904, width), merged);
     }
 
     @Override
@@ -95,8 +99,10 @@ final class XlsRecordSource implements RecordSource {
         private final Iterator<Row> rows;
         private final MergedCells merged;
         private final boolean date1904;
+        private final int width;
 
-        Rows(HSSFWorkbook workbook, Iterator<Row> rows, MergedCells merged, boolean date1904) {
+        Rows(HSSFWorkbook workbook, Iterator<Row> rows, MergedCells merged, boolean date1904, int width) {
+            this.width = width;
             this.workbook = workbook;
             this.rows = rows;
             this.merged = merged;
@@ -115,6 +121,9 @@ final class XlsRecordSource implements RecordSource {
                     cells.add("");
                 }
                 cells.add(text(cell));
+            }
+            while (cells.size() < width) {
+                cells.add("");
             }
             return new SourceRecord(merged.fill(row.getRowNum(), cells), row.getRowNum() + 1L);
         }

@@ -45,15 +45,23 @@ final class XlsxRecordSource implements RecordSource {
     private final int sheetIndex;
     private final String description;
     private final boolean date1904;
-    private final List<CellRangeAddress> merges;
+    private final SheetShape shape;
 
-    private XlsxRecordSource(Path file, int sheetIndex, String description, boolean date1904,
-                             List<CellRangeAddress> merges) {
+    private XlsxRecordSource(Path file, int sheetIndex, String description, boolean date1904, SheetShape shape) {
         this.file = file;
         this.sheetIndex = sheetIndex;
         this.description = description;
         this.date1904 = date1904;
-        this.merges = merges;
+        this.shape = shape;
+    }
+
+    /**
+     * What a first pass over the sheet learns: its merged ranges, which come after the rows in the
+     * XML, and its width, the last column any row uses. Every row is padded to that width, as a CSV
+     * export would, so a value under a blank header cell (an empty header cell is simply absent in
+     * XLSX) still meets a column instead of looking like a ragged row.
+     */
+    record SheetShape(List<CellRangeAddress> merges, int width) {
     }
 
     /** Reads the workbook's sheet list, picks the sheet and notes its merged ranges. */
@@ -68,11 +76,11 @@ final class XlsxRecordSource implements RecordSource {
             }
             int index = choice.pick(names);
             boolean date1904 = isDate1904(reader);
-            List<CellRangeAddress> merges;
+            SheetShape shape;
             try (InputStream sheet = sheetStream(reader, index)) {
-                merges = mergedRanges(sheet);
+                shape = shape(sheet);
             }
-            return new XlsxRecordSource(file, index, choice.describe(names, index), date1904, merges);
+            return new XlsxRecordSource(file, index, choice.describe(names, index), date1904, shape);
         } catch (IOException | OpenXML4JException | XMLStreamException e) {
             throw unreadable(e);
         }
@@ -87,8 +95,9 @@ final class XlsxRecordSource implements RecordSource {
             SpreadsheetSafety.checkPartSize(stylesPart(pkg), "styles");
             ReadOnlySharedStringsTable strings = new ReadOnlySharedStringsTable(pkg, false);
             StylesTable styles = reader.getStylesTable();
-            MergedCells merged = new MergedCells(merges);
-            SheetReader rows = new SheetReader(pkg, sheetStream(reader, sheetIndex), strings, styles, date1904, merged);
+            MergedCells merged = new MergedCells(shape.merges());
+            SheetReader rows = new SheetReader(pkg, sheetStream(reader, sheetIndex), strings, styles, date1904, merged,
+                    shape.width());
             return new HeaderBand(rows, merged);
         } catch (OpenXML4JException | SAXException | XMLStreamException | RuntimeException e) {
             pkg.revert();
@@ -156,23 +165,39 @@ final class XlsxRecordSource implements RecordSource {
         }
     }
 
-    /** Merged ranges come after the rows in the sheet's XML, so one streaming pass finds them first. */
-    private static List<CellRangeAddress> mergedRanges(InputStream sheet) throws XMLStreamException {
+    private static SheetShape shape(InputStream sheet) throws XMLStreamException {
         List<CellRangeAddress> ranges = new ArrayList<>();
+        int width = 0;
+        int nextColumn = 0;
         XMLStreamReader xml = XMLHelper.newXMLInputFactory().createXMLStreamReader(sheet);
         try {
             while (xml.hasNext()) {
-                if (xml.next() == XMLStreamConstants.START_ELEMENT && xml.getLocalName().equals("mergeCell")) {
-                    String ref = xml.getAttributeValue(null, "ref");
-                    if (ref != null && ref.contains(":")) {
-                        ranges.add(CellRangeAddress.valueOf(ref));
+                if (xml.next() != XMLStreamConstants.START_ELEMENT) {
+                    continue;
+                }
+                switch (xml.getLocalName()) {
+                    case "row" -> nextColumn = 0;
+                    case "c" -> {
+                        String ref = xml.getAttributeValue(null, "r");
+                        int column = ref == null ? nextColumn : new CellReference(ref).getCol();
+                        nextColumn = column + 1;
+                        width = Math.max(width, Math.min(column + 1, 16_384));
+                    }
+                    case "mergeCell" -> {
+                        String ref = xml.getAttributeValue(null, "ref");
+                        if (ref != null && ref.contains(":")) {
+                            ranges.add(CellRangeAddress.valueOf(ref));
+                        }
+                    }
+                    default -> {
+                        // other elements do not shape the table
                     }
                 }
             }
         } finally {
             xml.close();
         }
-        return ranges;
+        return new SheetShape(ranges, width);
     }
 
     private static AnalysisException unreadable(Exception e) {
@@ -192,10 +217,12 @@ final class XlsxRecordSource implements RecordSource {
         private final StylesTable styles;
         private final boolean date1904;
         private final MergedCells merged;
+        private final int width;
         private long lastRow;
 
         SheetReader(OPCPackage pkg, InputStream stream, ReadOnlySharedStringsTable strings, StylesTable styles,
-                    boolean date1904, MergedCells merged) throws XMLStreamException {
+                    boolean date1904, MergedCells merged, int width) throws XMLStreamException {
+            this.width = width;
             this.pkg = pkg;
             this.stream = stream;
             this.xml = XMLHelper.newXMLInputFactory().createXMLStreamReader(stream);
@@ -250,6 +277,9 @@ final class XlsxRecordSource implements RecordSource {
                 } else if (event == XMLStreamConstants.END_ELEMENT && xml.getLocalName().equals("row")) {
                     break;
                 }
+            }
+            while (cells.size() < width) {
+                cells.add("");
             }
             return new SourceRecord(merged.fill((int) number - 1, cells), number);
         }
