@@ -12,9 +12,11 @@ import java.util.Set;
 
 /**
  * Joins a two-row spreadsheet header into one: when the first row with values has a range merged
- * sideways (a group such as "Population" over "2010" and "2011"), the row under it completes the
- * names: "Population 2010", "Population 2011". A row with a single value is a title, not a group,
- * and is left to the table logic. Everything else passes through untouched.
+ * sideways (a group such as "Population" over "2010" and "2011"), and the row under it has values
+ * only beneath such groups or in cells merged down from the first row, it completes the names:
+ * "Population 2010", "Population 2011". A row under the header with a value anywhere else is data,
+ * so a merged header over plain data is left alone. A row with a single value is a title, not a
+ * group, and is left to the table logic. Everything else passes through untouched.
  */
 final class HeaderBand implements RecordReader {
 
@@ -50,7 +52,23 @@ final class HeaderBand implements RecordReader {
         if (second == null) {
             return record;
         }
+        if (!completesGroups(record, second)) {
+            pushedBack = second;
+            return record;
+        }
         return new SourceRecord(join(record.cells(), second.cells()), record.line());
+    }
+
+    private boolean completesGroups(SourceRecord top, SourceRecord second) {
+        int topRow = (int) top.line() - 1;
+        int secondRow = (int) second.line() - 1;
+        for (int column = 0; column < second.size(); column++) {
+            if (!second.cell(column).isBlank() && !merges.inSidewaysRange(topRow, column)
+                    && !merges.continuesFromAbove(secondRow, column)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<String> join(List<String> top, List<String> bottom) {

@@ -32,6 +32,16 @@ final class MergedCells {
                 && r.getLastColumn() > r.getFirstColumn());
     }
 
+    /** Whether the cell at ({@code row}, {@code column}), 0-based, lies in a range merged sideways. */
+    boolean inSidewaysRange(int row, int column) {
+        return ranges.stream().anyMatch(r -> r.getLastColumn() > r.getFirstColumn() && r.isInRange(row, column));
+    }
+
+    /** Whether the cell lies in a range that began on an earlier row: its value is copied from above. */
+    boolean continuesFromAbove(int row, int column) {
+        return ranges.stream().anyMatch(r -> r.getFirstRow() < row && r.isInRange(row, column));
+    }
+
     /** Fills the cells of {@code row} (0-based) that lie inside a merged range. */
     List<String> fill(int row, List<String> cells) {
         if (ranges.isEmpty()) {
