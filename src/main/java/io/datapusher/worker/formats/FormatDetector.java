@@ -48,7 +48,7 @@ public final class FormatDetector {
             throw new AnalysisException("the resource's format is " + declared.trim()
                     + "; the worker loads CSV and other delimited text, XLSX, XLS and ZIP archives holding one of them");
         }
-        FileFormat fromContent = fromContent(file, magic);
+        FileFormat fromContent = fromContent(file, magic, fromLabel.orElse(null), declared);
         if (fromLabel.isEmpty()) {
             return fromContent;
         }
@@ -65,12 +65,13 @@ public final class FormatDetector {
                 + expected.description() + ": it looks like text");
     }
 
-    private static FileFormat fromContent(Path file, Magic magic) throws AnalysisException {
+    private static FileFormat fromContent(Path file, Magic magic, FileFormat expected, String declared)
+            throws AnalysisException {
         return switch (magic) {
             case EMPTY -> throw new AnalysisException("the file is empty (0 bytes)");
             case HTML -> throw new AnalysisException("the file is an HTML page, not data: the URL probably "
                     + "leads to a web page (a login, an error or a landing page) rather than to the file itself");
-            case ZIP -> isOfficeWorkbook(file) ? FileFormat.XLSX : FileFormat.ZIP;
+            case ZIP -> isOfficeWorkbook(file, expected, declared) ? FileFormat.XLSX : FileFormat.ZIP;
             case OLE2 -> FileFormat.XLS;
             case BINARY -> throw new AnalysisException("the file is binary (" + describeBinary(file)
                     + "), not delimited text or a spreadsheet the worker can read");
@@ -79,12 +80,14 @@ public final class FormatDetector {
     }
 
     /** An OOXML workbook is a ZIP whose parts include the workbook; anything else is a plain archive. */
-    private static boolean isOfficeWorkbook(Path file) {
+    private static boolean isOfficeWorkbook(Path file, FileFormat expected, String declared) throws AnalysisException {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             return zip.getEntry("[Content_Types].xml") != null
                     && (zip.getEntry("xl/workbook.xml") != null || zip.getEntry("xl/workbook.bin") != null);
         } catch (IOException e) {
-            return false; // a broken archive: the ZIP reader reports it clearly
+            String what = expected == null ? "the file starts like a ZIP archive or XLSX workbook"
+                    : "the resource's format is " + declared.trim() + " but the file is not a valid " + expected.description();
+            throw new AnalysisException(what + ": its ZIP container is broken or truncated (" + e.getMessage() + ")", e);
         }
     }
 

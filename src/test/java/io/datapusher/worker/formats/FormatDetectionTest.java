@@ -82,6 +82,13 @@ class FormatDetectionTest {
     }
 
     @Test
+    void aTruncatedWorkbookSaysSo() throws Exception {
+        String message = refusal(file("cut.xlsx", new byte[] {'P', 'K', 3, 4}), "XLSX");
+        assertTrue(message.contains("format is XLSX but the file is not a valid XLSX workbook")
+                && message.contains("broken or truncated"), message);
+    }
+
+    @Test
     void textLabelledAsASpreadsheetIsRefused() throws Exception {
         assertTrue(refusal(text("a,b\n1,2\n"), "XLSX").contains("is not a XLSX workbook"));
     }
