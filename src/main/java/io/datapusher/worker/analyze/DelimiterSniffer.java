@@ -73,7 +73,7 @@ final class DelimiterSniffer {
         List<Integer> counts = new ArrayList<>();
         try (CSVParser parser = CSVParser.parse(new StringReader(sample), format)) {
             for (CSVRecord record : parser) {
-                if (!CsvRecordReader.isBlank(record)) {
+                if (!Cells.allEmpty(record.toList())) {
                     counts.add(record.size());
                 }
                 if (counts.size() > sampleRecords) {

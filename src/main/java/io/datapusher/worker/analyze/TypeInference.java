@@ -20,7 +20,7 @@ final class TypeInference {
 
     /** @param value a cell as written in the file; empty and whitespace-only cells are NULL */
     void accept(String value, long line) {
-        if (CsvRecordReader.isEmptyCell(value)) {
+        if (Cells.isEmpty(value)) {
             return;
         }
         nonEmptyCount++;

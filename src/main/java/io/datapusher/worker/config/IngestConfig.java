@@ -26,9 +26,23 @@ public interface IngestConfig {
     @WithDefault("20m")
     Duration downloadTimeout();
 
+    /**
+     * Longest a download may go without receiving a byte (connect included); a stalled server
+     * fails here long before {@link #downloadTimeout()}.
+     */
+    @WithDefault("60s")
+    Duration downloadIdleTimeout();
+
     /** Allow downloads from loopback, private and link-local addresses besides CKAN's origin. */
     @WithDefault("false")
     boolean downloadAllowPrivateNetworks();
+
+    /**
+     * Which sheet of an XLSX or XLS workbook to load: a sheet name (exact, then ignoring case), or
+     * else a whole number, the sheet's 1-based position as its tab is counted ("2" is the second
+     * tab). The first sheet when unset.
+     */
+    Optional<String> excelSheet();
 
     /** Where downloads are streamed to; the system temp dir when unset. */
     Optional<String> tempDir();

@@ -4,6 +4,9 @@ import io.datapusher.worker.StepId;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.AnalysisException;
 import io.datapusher.worker.analyze.CsvAnalyzer;
+import io.datapusher.worker.config.IngestConfig;
+import io.datapusher.worker.formats.FileAnalyzer;
+import io.datapusher.worker.formats.SheetChoice;
 import io.datapusher.worker.saga.IngestContext;
 import io.datapusher.worker.saga.IngestStep;
 import io.datapusher.worker.saga.Offload;
@@ -11,20 +14,21 @@ import io.datapusher.worker.saga.StepFailure;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.Locale;
-import java.util.Set;
-
 /**
- * {@code analyze}: reads the whole file once to find its dialect, headers and column types. Only
- * delimited text is supported so far; other formats fail with a clear error instead of loading
- * garbage.
+ * {@code analyze}: reads the whole file once to find its format, headers and column types. The
+ * format comes from the resource's {@code format} field, else from the file's first bytes
+ * ({@link FileAnalyzer}): delimited text, XLSX, XLS, or a ZIP holding one of them. Anything else
+ * (an HTML page, a binary or empty file) fails with a clear error instead of loading garbage.
  */
 @ApplicationScoped
 public class AnalyzeStep implements IngestStep {
 
-    private static final Set<String> DELIMITED = Set.of("", "csv", "tsv", "txt", "text/csv", "psv", "tab");
-
     private final CsvAnalyzer analyzer = new CsvAnalyzer();
+    private final FileAnalyzer files;
+
+    public AnalyzeStep(IngestConfig config) {
+        this.files = new FileAnalyzer(config.downloadMaxBytes(), SheetChoice.of(config.excelSheet()));
+    }
 
     @Override
     public StepId id() {
@@ -34,13 +38,8 @@ public class AnalyzeStep implements IngestStep {
     @Override
     public Uni<IngestContext> execute(IngestContext context) {
         return Offload.blocking(() -> {
-            String format = context.resource().format().trim().toLowerCase(Locale.ROOT);
-            if (!DELIMITED.contains(format)) {
-                throw StepFailure.failed("the resource's format is " + context.resource().format()
-                        + "; only CSV and other delimited text files are supported");
-            }
             try {
-                Analysis analysis = analyzer.analyze(context.file().path());
+                Analysis analysis = files.analyze(context.file().path(), context.resource().format(), analyzer::analyze);
                 return context.withAnalysis(analysis, analysis.rows() + " rows, " + analysis.columns().size()
                         + " columns, " + analysis.encoding() + ", " + analysis.format()
                         + (analysis.warnings().isEmpty() ? "" : "; warnings: " + String.join("; ", analysis.warnings())));

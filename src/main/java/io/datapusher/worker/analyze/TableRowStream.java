@@ -3,30 +3,27 @@ package io.datapusher.worker.analyze;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Writes the rows of an analysed CSV file for {@code COPY ... FROM STDIN WITH (FORMAT csv)}.
+ * Writes the rows of an analysed table for {@code COPY ... FROM STDIN WITH (FORMAT csv)}.
  *
- * <p>It re-reads the file through the same {@link CsvRecordReader} as the analysis, so the same
- * records are skipped and padded, and it writes only the kept columns. An empty cell becomes an
+ * <p>It re-reads the same {@link RecordSource} as the analysis, through the same record rules, so
+ * the same records are skipped and padded, and it writes only the kept columns. An empty cell becomes an
  * unquoted empty field, which COPY reads as NULL; every other value is quoted, which COPY reads as
  * a string even when it is empty-looking or {@code \.}. Text is written exactly as in the file;
  * values of other types lose their surrounding whitespace and ISO timestamps their {@code T}.
  */
-final class CsvRowStream implements RowStream {
+final class TableRowStream implements RowStream {
 
     private static final int BUFFER_CHARS = 64 * 1024;
 
-    private final Path file;
-    private final CsvDialect dialect;
+    private final RecordSource source;
     private final int headerWidth;
     private final int[] sourceIndexes;
 
-    CsvRowStream(Path file, CsvDialect dialect, int headerWidth, int[] sourceIndexes) {
-        this.file = file;
-        this.dialect = dialect;
+    TableRowStream(RecordSource source, int headerWidth, int[] sourceIndexes) {
+        this.source = source;
         this.headerWidth = headerWidth;
         this.sourceIndexes = sourceIndexes.clone();
     }
@@ -41,12 +38,13 @@ final class CsvRowStream implements RowStream {
         // Not closed: the caller owns the Writer (pgjdbc's CopyIn); flushing is enough.
         Writer buffered = out instanceof BufferedWriter ? out : new BufferedWriter(out, BUFFER_CHARS);
         long rows = 0;
-        try (CsvRecordReader reader = CsvRecordReader.open(file, dialect)) {
-            if (reader.next() == null) {
+        try (RecordReader reader = source.open()) {
+            if (TableAnalyzer.nextNonBlank(reader) == null) {
                 return 0;
             }
-            for (CsvRecordReader.SourceRecord record = reader.next(); record != null; record = reader.next()) {
-                CsvRecordReader.checkWidth(record, headerWidth);
+            for (SourceRecord record = TableAnalyzer.nextNonBlank(reader); record != null;
+                 record = TableAnalyzer.nextNonBlank(reader)) {
+                TableAnalyzer.checkWidth(record, headerWidth);
                 writeRow(buffered, record, columnTypes);
                 rows++;
             }
@@ -57,18 +55,18 @@ final class CsvRowStream implements RowStream {
         return rows;
     }
 
-    private void writeRow(Writer out, CsvRecordReader.SourceRecord record, ColumnType[] types)
+    private void writeRow(Writer out, SourceRecord record, ColumnType[] types)
             throws IOException, AnalysisException {
         for (int c = 0; c < sourceIndexes.length; c++) {
             if (c > 0) {
                 out.write(',');
             }
             String cell = record.cell(sourceIndexes[c]);
-            if (CsvRecordReader.isEmptyCell(cell)) {
+            if (Cells.isEmpty(cell)) {
                 continue;
             }
             if (cell.indexOf('\0') >= 0) {
-                throw CsvAnalyzer.nulCharacter(record.line());
+                throw TableAnalyzer.nulCharacter(record.line());
             }
             writeQuoted(out, normalise(cell, types[c]));
         }

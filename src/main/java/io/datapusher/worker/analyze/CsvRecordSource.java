@@ -1,0 +1,31 @@
+package io.datapusher.worker.analyze;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** A delimited text file read with a known dialect; re-openable because it is a file on disk. */
+final class CsvRecordSource implements RecordSource {
+
+    private final Path file;
+    private final CsvDialect dialect;
+
+    CsvRecordSource(Path file, CsvDialect dialect) {
+        this.file = file;
+        this.dialect = dialect;
+    }
+
+    @Override
+    public RecordReader open() throws IOException {
+        return CsvRecordReader.open(file, dialect);
+    }
+
+    @Override
+    public String encoding() {
+        return CsvDialect.ENCODING;
+    }
+
+    @Override
+    public String format() {
+        return dialect.describe();
+    }
+}

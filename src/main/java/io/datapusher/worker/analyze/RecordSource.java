@@ -1,0 +1,18 @@
+package io.datapusher.worker.analyze;
+
+import java.io.IOException;
+
+/**
+ * A table that can be read from the start as often as needed: the analysis reads it, the COPY row
+ * stream reads it again. Each {@link #open()} returns a fresh reader that yields the same records.
+ */
+public interface RecordSource {
+
+    RecordReader open() throws IOException, AnalysisException;
+
+    /** How the text was decoded, for the job record, e.g. {@code UTF-8} or {@code windows-1252}. */
+    String encoding();
+
+    /** How the records were found, for the job record, e.g. {@code csv, delimiter ';'} or {@code xlsx, sheet "Data"}. */
+    String format();
+}

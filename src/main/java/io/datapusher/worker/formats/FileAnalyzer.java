@@ -1,0 +1,65 @@
+package io.datapusher.worker.formats;
+
+import io.datapusher.worker.analyze.Analysis;
+import io.datapusher.worker.analyze.AnalysisException;
+import io.datapusher.worker.analyze.TableAnalyzer;
+
+import java.nio.file.Path;
+
+/**
+ * Analyses a downloaded file whatever its format: detects it ({@link FormatDetector}), reads
+ * spreadsheets through their record sources and hands delimited text to the CSV analyzer; a ZIP
+ * archive with one data file is opened and its file analysed the same way. The table logic
+ * (header, title rows, ragged rows, types) is {@link TableAnalyzer}'s, the same for every format.
+ */
+public final class FileAnalyzer {
+
+    /** The CSV side: the analyzer that sniffs encoding and delimiter of a text file. */
+    @FunctionalInterface
+    public interface TextAnalyzer {
+        Analysis analyze(Path file) throws AnalysisException;
+    }
+
+    private final long maxBytes;
+    private final SheetChoice sheet;
+    private final TableAnalyzer tables = new TableAnalyzer();
+
+    /**
+     * @param maxBytes {@code INGEST_DOWNLOAD_MAX_BYTES}, also the cap on anything inflated from an
+     *                 archive or workbook
+     */
+    public FileAnalyzer(long maxBytes, SheetChoice sheet) {
+        this.maxBytes = maxBytes;
+        this.sheet = sheet;
+        SpreadsheetSafety.configure(maxBytes);
+    }
+
+    /**
+     * @param declaredFormat the resource's {@code format} field, possibly blank
+     */
+    public Analysis analyze(Path file, String declaredFormat, TextAnalyzer text) throws AnalysisException {
+        FileFormat format = FormatDetector.detect(file, declaredFormat);
+        if (format != FileFormat.ZIP) {
+            return analyze(file, format, text);
+        }
+        ZipEntryExtractor.Extracted entry = ZipEntryExtractor.extractSingle(file, maxBytes);
+        // the archive's label was "zip": what is inside is known only from its bytes
+        FileFormat inner = FormatDetector.detect(entry.file(), "");
+        if (inner == FileFormat.ZIP) {
+            throw new AnalysisException("the ZIP archive holds another archive (" + entry.entryName()
+                    + "); the worker opens one level only");
+        }
+        Analysis analysis = analyze(entry.file(), inner, text);
+        return new Analysis(analysis.columns(), analysis.rows(), analysis.encoding(),
+                "zip entry \"" + entry.entryName() + "\", " + analysis.format(), analysis.warnings(), analysis.rowStream());
+    }
+
+    private Analysis analyze(Path file, FileFormat format, TextAnalyzer text) throws AnalysisException {
+        return switch (format) {
+            case DELIMITED -> text.analyze(file);
+            case XLSX -> tables.analyze(XlsxRecordSource.open(file, sheet));
+            case XLS -> tables.analyze(XlsRecordSource.open(file, sheet));
+            case ZIP -> throw new IllegalStateException("archives are opened before this point");
+        };
+    }
+}
