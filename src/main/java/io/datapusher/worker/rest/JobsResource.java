@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -59,13 +60,11 @@ public class JobsResource {
     @GET
     @Path("/{job_id}")
     public Uni<Response> get(@PathParam("job_id") String jobId) {
-        UUID id;
-        try {
-            id = UUID.fromString(jobId);
-        } catch (IllegalArgumentException e) {
+        Optional<UUID> id = parseJobId(jobId);
+        if (id.isEmpty()) {
             return Uni.createFrom().item(problem(Response.Status.NOT_FOUND, "no job " + jobId));
         }
-        return jobs.find(id)
+        return jobs.find(id.get())
                 .map(job -> job == null
                         ? problem(Response.Status.NOT_FOUND, "no job " + jobId)
                         : Response.ok(JobView.of(job)).build());
@@ -78,13 +77,11 @@ public class JobsResource {
     @POST
     @Path("/{job_id}/retry-metadata")
     public Uni<Response> retryMetadata(@PathParam("job_id") String jobId) {
-        UUID id;
-        try {
-            id = UUID.fromString(jobId);
-        } catch (IllegalArgumentException e) {
+        Optional<UUID> id = parseJobId(jobId);
+        if (id.isEmpty()) {
             return Uni.createFrom().item(problem(Response.Status.NOT_FOUND, "no job " + jobId));
         }
-        return jobs.find(id).chain(job -> {
+        return jobs.find(id.get()).chain(job -> {
             if (job == null) {
                 return Uni.createFrom().item(problem(Response.Status.NOT_FOUND, "no job " + jobId));
             }
@@ -97,7 +94,7 @@ public class JobsResource {
                         + "; there is no metadata left to update"));
             }
             MetadataPendingEvent event = new MetadataPendingEvent(job.jobId, job.resourceId, 0, job.error, job.hash);
-            return jobs.requeueMetadata(id)
+            return jobs.requeueMetadata(job.jobId)
                     .chain(() -> metadataEvents.retryNow(event))
                     .replaceWith(Response.accepted(Map.of("job_id", jobId, "status", JobStatus.METADATA_PENDING.id())).build());
         });
@@ -119,6 +116,14 @@ public class JobsResource {
 
     private static List<JobView> views(List<IngestJob> found) {
         return found.stream().map(JobView::of).toList();
+    }
+
+    private static Optional<UUID> parseJobId(String jobId) {
+        try {
+            return Optional.of(UUID.fromString(jobId));
+        } catch (IllegalArgumentException notAJobId) {
+            return Optional.empty();
+        }
     }
 
     private static String blankToNull(String value) {

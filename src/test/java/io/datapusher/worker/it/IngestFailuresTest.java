@@ -1,17 +1,10 @@
 package io.datapusher.worker.it;
 
-import io.datapusher.worker.testsupport.FakeCkan;
-import io.datapusher.worker.testsupport.FakeCkanResource;
-import io.datapusher.worker.testsupport.InjectFakeCkan;
+import io.datapusher.worker.testsupport.EndToEndTest;
 import io.datapusher.worker.testsupport.IngestTestEnvironment;
 import io.datapusher.worker.testsupport.Jobs;
-import io.datapusher.worker.testsupport.TestBroker;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
@@ -31,31 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How each failure before the pivot ends (design.md §3): the job says what happened, nothing is loaded. */
 @QuarkusTest
-@QuarkusTestResource(IngestTestEnvironment.class)
-@QuarkusTestResource(FakeCkanResource.class)
-class IngestFailuresTest {
+class IngestFailuresTest extends EndToEndTest {
 
     private static final String CSV = "name,amount\nAda,12\nGrace,7\n";
-
-    @InjectFakeCkan
-    FakeCkan ckan;
-
-    static TestBroker broker;
-
-    @BeforeAll
-    static void connect() throws Exception {
-        broker = new TestBroker();
-    }
-
-    @AfterAll
-    static void disconnect() throws Exception {
-        broker.close();
-    }
-
-    @BeforeEach
-    void resetCkan() {
-        ckan.reset();
-    }
 
     @Test
     void anUnknownResourceFailsWithCkansMessage() throws Exception {

@@ -1,17 +1,10 @@
 package io.datapusher.worker.it;
 
-import io.datapusher.worker.testsupport.DatastoreTestDatabase;
-import io.datapusher.worker.testsupport.FakeCkan;
-import io.datapusher.worker.testsupport.FakeCkanResource;
-import io.datapusher.worker.testsupport.InjectFakeCkan;
+import io.datapusher.worker.testsupport.EndToEndTest;
 import io.datapusher.worker.testsupport.IngestTestEnvironment;
 import io.datapusher.worker.testsupport.Jobs;
-import io.datapusher.worker.testsupport.TestBroker;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,35 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * file from the CKAN fake into the real DataStore database, and CKAN's metadata is patched.
  */
 @QuarkusTest
-@QuarkusTestResource(IngestTestEnvironment.class)
-@QuarkusTestResource(FakeCkanResource.class)
-class IngestFlowTest {
+class IngestFlowTest extends EndToEndTest {
 
     private static final String CSV = "name,amount,when\nAda,12,2024-01-02\nGrace,7,2024-02-03\nLinus,,2024-03-04\n";
 
-    @InjectFakeCkan
-    FakeCkan ckan;
-
-    static TestBroker broker;
-
-    @BeforeAll
-    static void connect() throws Exception {
-        broker = new TestBroker();
-    }
-
-    @AfterAll
-    static void disconnect() throws Exception {
-        broker.close();
-    }
-
     @BeforeEach
-    void resetCkan() {
-        ckan.reset();
+    void reportCkan211() {
         ckan.version("2.11.5");
-    }
-
-    DatastoreTestDatabase datastore() {
-        return IngestTestEnvironment.datastore();
     }
 
     @Test

@@ -1,17 +1,11 @@
 package io.datapusher.worker.it;
 
-import io.datapusher.worker.testsupport.FakeCkan;
-import io.datapusher.worker.testsupport.FakeCkanResource;
-import io.datapusher.worker.testsupport.InjectFakeCkan;
+import io.datapusher.worker.testsupport.EndToEndTest;
 import io.datapusher.worker.testsupport.IngestTestEnvironment;
 import io.datapusher.worker.testsupport.Jobs;
-import io.datapusher.worker.testsupport.TestBroker;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,33 +21,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * row counts of their MANIFEST ("non-blank" data rows), read in place and never copied.
  */
 @QuarkusTest
-@QuarkusTestResource(IngestTestEnvironment.class)
-@QuarkusTestResource(FakeCkanResource.class)
-class SampleIngestTest {
+class SampleIngestTest extends EndToEndTest {
 
     private static final Path SAMPLES = Path.of("../shared/samples");
 
-    @InjectFakeCkan
-    FakeCkan ckan;
-
-    static TestBroker broker;
-
     @BeforeAll
-    static void connect() throws Exception {
+    static void requireSamples() {
         assumeTrue(Files.isDirectory(SAMPLES), "../shared/samples is absent; the sample files are not part of the project");
-        broker = new TestBroker();
-    }
-
-    @AfterAll
-    static void disconnect() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    @BeforeEach
-    void resetCkan() {
-        ckan.reset();
     }
 
     @ParameterizedTest(name = "{0} loads {1} rows in {2} columns")

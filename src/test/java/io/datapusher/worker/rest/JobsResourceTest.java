@@ -1,14 +1,9 @@
 package io.datapusher.worker.rest;
 
-import io.datapusher.worker.testsupport.FakeCkan;
-import io.datapusher.worker.testsupport.FakeCkanResource;
-import io.datapusher.worker.testsupport.InjectFakeCkan;
-import io.datapusher.worker.testsupport.IngestTestEnvironment;
+import io.datapusher.worker.testsupport.EndToEndTest;
 import io.datapusher.worker.testsupport.Jobs;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -23,17 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The REST contract of design.md §7. */
 @QuarkusTest
-@QuarkusTestResource(IngestTestEnvironment.class)
-@QuarkusTestResource(FakeCkanResource.class)
-class JobsResourceTest {
+class JobsResourceTest extends EndToEndTest {
 
-    @InjectFakeCkan
-    FakeCkan ckan;
-
-    @BeforeEach
-    void resetCkan() {
-        ckan.reset();
-    }
 
     @Test
     void postingAJobQueuesItAndTheWorkerRunsItThroughTheBroker() {
