@@ -43,7 +43,9 @@ class TypeRulesTest {
             "1e|false|false|false",
             ".|false|false|false",
             "-|false|false|false",
-            "1,000|false|false|false",
+            "1,000|true|true|true",
+            "1,00|false|false|false",
+            "1,000,000.5|false|false|true",
             "1 000|false|false|false",
             "NaN|false|false|false",
             "Infinity|false|false|false",
@@ -58,7 +60,7 @@ class TypeRulesTest {
     }
 
     @ParameterizedTest(name = "\"{0}\": date={1} timestamp={2}")
-    @DisplayName("dates and timestamps: ISO only, real calendar days, no zone yet")
+    @DisplayName("dates and timestamps with the default conventions: real calendar days, month-first slashes")
     @CsvSource(delimiter = '|', value = {
             "2021-02-28|true|true",
             "2020-02-29|true|true",
@@ -69,7 +71,8 @@ class TypeRulesTest {
             "0000-01-01|false|false",
             "2021-1-01|false|false",
             "21-01-01|false|false",
-            "01/02/2021|false|false",
+            "01/02/2021|true|true",
+            "13/02/2021|false|false",
             "2021-01-01 00:00|false|true",
             "2021-01-01T23:59|false|true",
             "2021-01-01 12:30:45|false|true",
@@ -79,11 +82,12 @@ class TypeRulesTest {
             "2021-01-01 12:30:60|false|false",
             "2021-01-01 12:30:45.|false|false",
             "2021-01-01 12|false|false",
-            "2021-01-01T12:30:45Z|false|false",
-            "2021-01-01 12:30:45+02:00|false|false",
+            "2021-01-01T12:30:45Z|false|true",
+            "2021-01-01 12:30:45+02:00|false|true",
             "2021-02-30 12:00|false|false",
             "2021-01-01x12:00|false|false",
-            "2021-01|false|false",
+            "2021-01|true|true",
+            "2021-13|false|false",
     })
     void datesAndTimestamps(String value, boolean date, boolean timestamp) {
         assertEquals(date, TypeRules.fits(ColumnType.DATE, value), "date");
