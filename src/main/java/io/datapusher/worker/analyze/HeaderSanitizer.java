@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns header texts into DataStore column ids that CKAN and PostgreSQL both accept.
+ * Turns header texts into DataStore column ids that CKAN and PostgreSQL both accept. A header
+ * written over several lines is first made one line ({@link #oneLine}).
  *
  * <p>Ids are always quoted in SQL, so a header that is already acceptable is kept exactly as it is
  * (Unicode, mixed case, spaces, punctuation, a leading digit): renaming it would only make the
@@ -47,7 +48,8 @@ final class HeaderSanitizer {
     }
 
     /** The ids for {@code headers}, in the same order, all valid and distinct. */
-    static List<String> sanitize(List<String> headers) {
+    static List<String> sanitize(List<String> rawHeaders) {
+        List<String> headers = rawHeaders.stream().map(HeaderSanitizer::oneLine).toList();
         Set<String> used = new HashSet<>();
         boolean[] kept = new boolean[headers.size()];
         for (int i = 0; i < headers.size(); i++) {
@@ -73,6 +75,42 @@ final class HeaderSanitizer {
             ids.add(id);
         }
         return ids;
+    }
+
+    /**
+     * A header written over several lines (a spreadsheet cell with Alt+Enter) as one line: each run
+     * of whitespace holding a line break, tab or other control character becomes one space. CKAN
+     * would take the line break, but a column id nobody can type or see in the UI helps no one.
+     * The label keeps the original text.
+     */
+    static String oneLine(String header) {
+        boolean hasControl = false;
+        for (int i = 0; i < header.length() && !hasControl; i++) {
+            hasControl = Character.isISOControl(header.charAt(i)) && header.charAt(i) != '\0';
+        }
+        if (!hasControl) {
+            return header;
+        }
+        StringBuilder line = new StringBuilder(header.length());
+        int i = 0;
+        while (i < header.length()) {
+            char c = header.charAt(i);
+            if (Character.isWhitespace(c) || (Character.isISOControl(c) && c != '\0')) {
+                int end = i;
+                boolean control = false;
+                while (end < header.length() && (Character.isWhitespace(header.charAt(end))
+                        || (Character.isISOControl(header.charAt(end)) && header.charAt(end) != '\0'))) {
+                    control |= header.charAt(end) != ' ';
+                    end++;
+                }
+                line.append(control ? " " : header, control ? 0 : i, control ? 1 : end);
+                i = end;
+            } else {
+                line.append(c);
+                i++;
+            }
+        }
+        return line.toString();
     }
 
     /** Whether CKAN and PostgreSQL accept the header as a column id, leaving duplicates aside. */

@@ -3,13 +3,16 @@ package io.datapusher.worker.saga.step;
 import io.datapusher.worker.StepId;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.AnalysisException;
+import io.datapusher.worker.analyze.AnalysisOptions;
 import io.datapusher.worker.analyze.CsvAnalyzer;
+import io.datapusher.worker.config.IngestConfig;
 import io.datapusher.worker.saga.IngestContext;
 import io.datapusher.worker.saga.IngestStep;
 import io.datapusher.worker.saga.Offload;
 import io.datapusher.worker.saga.StepFailure;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.Locale;
 import java.util.Set;
@@ -26,6 +29,9 @@ public class AnalyzeStep implements IngestStep {
 
     private final CsvAnalyzer analyzer = new CsvAnalyzer();
 
+    @Inject
+    IngestConfig config;
+
     @Override
     public StepId id() {
         return StepId.ANALYZE;
@@ -40,7 +46,8 @@ public class AnalyzeStep implements IngestStep {
                         + "; only CSV and other delimited text files are supported");
             }
             try {
-                Analysis analysis = analyzer.analyze(context.file().path());
+                AnalysisOptions options = AnalysisOptionsFactory.from(config, context.resource().extras());
+                Analysis analysis = analyzer.analyze(context.file().path(), options);
                 return context.withAnalysis(analysis, analysis.rows() + " rows, " + analysis.columns().size()
                         + " columns, " + analysis.encoding() + ", " + analysis.format()
                         + (analysis.warnings().isEmpty() ? "" : "; warnings: " + String.join("; ", analysis.warnings())));
