@@ -84,33 +84,32 @@ final class HeaderSanitizer {
      * The label keeps the original text.
      */
     static String oneLine(String header) {
-        boolean hasControl = false;
-        for (int i = 0; i < header.length() && !hasControl; i++) {
-            hasControl = Character.isISOControl(header.charAt(i)) && header.charAt(i) != '\0';
-        }
-        if (!hasControl) {
+        if (header.chars().noneMatch(HeaderSanitizer::isLineControl)) {
             return header;
         }
         StringBuilder line = new StringBuilder(header.length());
         int i = 0;
         while (i < header.length()) {
-            char c = header.charAt(i);
-            if (Character.isWhitespace(c) || (Character.isISOControl(c) && c != '\0')) {
-                int end = i;
-                boolean control = false;
-                while (end < header.length() && (Character.isWhitespace(header.charAt(end))
-                        || (Character.isISOControl(header.charAt(end)) && header.charAt(end) != '\0'))) {
-                    control |= header.charAt(end) != ' ';
-                    end++;
-                }
-                line.append(control ? " " : header, control ? 0 : i, control ? 1 : end);
+            int end = i;
+            boolean breaksLine = false;
+            while (end < header.length() && (header.charAt(end) == ' ' || isLineControl(header.charAt(end)))) {
+                breaksLine |= isLineControl(header.charAt(end));
+                end++;
+            }
+            if (end > i) {
+                // a run of spaces stays as written; a run holding a line break becomes one space
+                line.append(breaksLine ? " " : header.substring(i, end));
                 i = end;
             } else {
-                line.append(c);
-                i++;
+                line.append(header.charAt(i++));
             }
         }
         return line.toString();
+    }
+
+    /** Line breaks, tabs and other control characters; NUL is refused separately. */
+    private static boolean isLineControl(int c) {
+        return Character.isISOControl(c) && c != '\0';
     }
 
     /** Whether CKAN and PostgreSQL accept the header as a column id, leaving duplicates aside. */

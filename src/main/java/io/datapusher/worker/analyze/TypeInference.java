@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Tracks, for one column, the types that every non-NULL value seen so far fits, under each way of
@@ -131,7 +132,7 @@ final class TypeInference {
             this.fits = EnumSet.copyOf(types);
         }
 
-        void check(String value, long line, java.util.function.Predicate<ColumnType> rule) {
+        void check(String value, long line, Predicate<ColumnType> rule) {
             for (Iterator<ColumnType> it = fits.iterator(); it.hasNext(); ) {
                 ColumnType type = it.next();
                 if (!rule.test(type)) {
