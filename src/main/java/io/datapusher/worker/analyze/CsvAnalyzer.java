@@ -8,9 +8,9 @@ import java.nio.file.Path;
  * Analyses a delimited text file: finds how to read it (encoding, delimiter), then hands a CSV
  * {@link RecordSource} to {@link TableAnalyzer}, which holds every row, header and type rule.
  *
- * <p>The file is read three times, each cheap and sequential: a strict UTF-8 check of every byte
- * (so a bad byte deep in the file fails here, not in the middle of COPY), the analysis, and later
- * the {@link RowStream} for the load. Line numbers in messages are physical lines, 1-based, of the
+ * <p>The file is read several times, each cheap and sequential: a strict UTF-8 check of every byte
+ * (so a bad byte deep in the file is found here, not in the middle of COPY; {@link EncodingDetector}),
+ * the analysis, and later the {@link RowStream} for the load. Line numbers in messages are physical lines, 1-based, of the
  * start of the record.
  */
 public final class CsvAnalyzer {
@@ -41,22 +41,23 @@ public final class CsvAnalyzer {
     }
 
     public Analysis analyze(Path file) throws AnalysisException {
+        return analyze(file, AnalysisOptions.DEFAULTS);
+    }
+
+    /** @param analysisOptions skip rows, date order, NULL sentinels, quarantine and caps */
+    public Analysis analyze(Path file, AnalysisOptions analysisOptions) throws AnalysisException {
         try {
-            Utf8Validator.Result utf8 = Utf8Validator.validate(file);
-            CsvDialect dialect = new CsvDialect(sniffDelimiter(file, utf8.bom()), utf8.bom());
-            return analyze(file, dialect);
+            DetectedEncoding encoding = EncodingDetector.detect(file);
+            CsvDialect dialect = new CsvDialect(sniffDelimiter(file, encoding), encoding);
+            return new TableAnalyzer(analysisOptions).analyze(new CsvRecordSource(file, dialect));
         } catch (IOException e) {
             throw new AnalysisException("the file could not be read: " + e.getMessage(), e);
         }
     }
 
-    private char sniffDelimiter(Path file, boolean bom) throws IOException {
-        try (Reader in = CsvDialect.openText(file, bom)) {
+    private char sniffDelimiter(Path file, DetectedEncoding encoding) throws IOException {
+        try (Reader in = EncodingDetector.open(file, encoding)) {
             return new DelimiterSniffer(options.sniffChars(), options.sniffRecords()).sniff(in);
         }
-    }
-
-    private static Analysis analyze(Path file, CsvDialect dialect) throws AnalysisException {
-        return new TableAnalyzer().analyze(new CsvRecordSource(file, dialect));
     }
 }

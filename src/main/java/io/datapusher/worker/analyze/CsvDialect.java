@@ -1,30 +1,37 @@
 package io.datapusher.worker.analyze;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.apache.commons.csv.CSVFormat;
 
 /**
- * How a file is read: UTF-8 (BOM skipped when present) and RFC 4180 with a sniffed delimiter. The
- * analysis and the row stream both read through this, so they can never disagree about a record.
+ * How a file is read: its detected encoding (byte order mark skipped) and RFC 4180 with a sniffed
+ * delimiter. The analysis and the row stream both read through this, so they can never disagree
+ * about a record.
  */
-record CsvDialect(char delimiter, boolean bom) {
-
-    static final String ENCODING = "UTF-8";
+record CsvDialect(char delimiter, DetectedEncoding encoding) {
 
     /**
      * Blank lines are kept as records (not ignored by the parser) so that the parser's line counter
-     * stays in step with the file; the caller skips records whose cells are all empty. No trimming,
-     * no escape character, no null string: every cell arrives exactly as written.
+     * stays in step with the file; the table logic skips records whose cells are all empty. No
+     * trimming, no escape character, no null string: every cell arrives exactly as written.
+     *
+     * <p>Text after a closing quote ({@code "a"b}) is kept as part of the cell, as Python's csv
+     * module and spreadsheet programs do; it is what lets a file with one stray quote load at all
+     * (the runaway-quote check then says where it went wrong). A quote still open at the end of the
+     * file is an error: there is no later line to blame.
      */
-    CSVFormat csvFormat() {
+    static CSVFormat csvFormat(char delimiter) {
+        return strictCsvFormat(delimiter).builder().setTrailingData(true).get();
+    }
+
+    /**
+     * The same without text after a closing quote: for the delimiter sniffer, to which a quote that
+     * only parses with one delimiter ({@code "a";"b"} read with {@code ,}) is evidence.
+     */
+    static CSVFormat strictCsvFormat(char delimiter) {
         return CSVFormat.RFC4180.builder()
                 .setDelimiter(delimiter)
                 .setIgnoreEmptyLines(false)
@@ -35,24 +42,12 @@ record CsvDialect(char delimiter, boolean bom) {
                 .get();
     }
 
-    Reader open(Path file) throws IOException {
-        return openText(file, bom);
+    CSVFormat csvFormat() {
+        return csvFormat(delimiter);
     }
 
-    /** Strict decoding: the file was validated, so a decoding error here means it changed under us. */
-    static Reader openText(Path file, boolean bom) throws IOException {
-        InputStream in = Files.newInputStream(file);
-        try {
-            if (bom) {
-                in.skipNBytes(Utf8Validator.BOM_LENGTH);
-            }
-            return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT));
-        } catch (IOException | RuntimeException e) {
-            in.close();
-            throw e;
-        }
+    Reader open(Path file) throws IOException {
+        return EncodingDetector.open(file, encoding);
     }
 
     /** E.g. {@code csv, delimiter ';'}; a tab is shown as {@code '\t'} so the text stays on one line. */

@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -15,11 +16,13 @@ final class CsvRecordReader implements RecordReader {
     private final CsvDialect dialect;
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
+    private final RunawayQuoteDetector runawayQuotes;
 
     private CsvRecordReader(CsvDialect dialect, CSVParser parser) {
         this.dialect = dialect;
         this.parser = parser;
         this.records = parser.iterator();
+        this.runawayQuotes = new RunawayQuoteDetector(dialect.delimiter());
     }
 
     static CsvRecordReader open(Path file, CsvDialect dialect) throws IOException {
@@ -41,7 +44,9 @@ final class CsvRecordReader implements RecordReader {
             if (!records.hasNext()) {
                 return null;
             }
-            return new SourceRecord(records.next().toList(), line);
+            SourceRecord record = new SourceRecord(records.next().toList(), line);
+            runawayQuotes.check(record.cells(), line);
+            return record;
         } catch (UncheckedIOException e) {
             throw unparsable(line, e.getCause());
         } catch (IllegalStateException e) {
@@ -54,6 +59,11 @@ final class CsvRecordReader implements RecordReader {
         return new AnalysisException("the file cannot be read as CSV with delimiter '"
                 + CsvDialect.printable(dialect.delimiter()) + "': the record starting on line " + line
                 + " does not parse" + detail, cause);
+    }
+
+    @Override
+    public List<String> warnings() {
+        return runawayQuotes.warnings();
     }
 
     @Override

@@ -21,7 +21,7 @@ final class CsvRecordSource implements RecordSource {
 
     @Override
     public String encoding() {
-        return CsvDialect.ENCODING;
+        return dialect.encoding().describe();
     }
 
     @Override

@@ -69,7 +69,7 @@ final class DelimiterSniffer {
     }
 
     private List<Integer> fieldCounts(String sample, char delimiter, boolean truncated) {
-        CSVFormat format = new CsvDialect(delimiter, false).csvFormat();
+        CSVFormat format = CsvDialect.strictCsvFormat(delimiter);
         List<Integer> counts = new ArrayList<>();
         try (CSVParser parser = CSVParser.parse(new StringReader(sample), format)) {
             for (CSVRecord record : parser) {

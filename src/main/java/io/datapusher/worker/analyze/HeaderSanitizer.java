@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns header texts into DataStore column ids that CKAN and PostgreSQL both accept.
+ * Turns header texts into DataStore column ids that CKAN and PostgreSQL both accept. A header
+ * written over several lines is first made one line ({@link #oneLine}).
  *
  * <p>Ids are always quoted in SQL, so a header that is already acceptable is kept exactly as it is
  * (Unicode, mixed case, spaces, punctuation, a leading digit): renaming it would only make the
@@ -47,7 +48,8 @@ final class HeaderSanitizer {
     }
 
     /** The ids for {@code headers}, in the same order, all valid and distinct. */
-    static List<String> sanitize(List<String> headers) {
+    static List<String> sanitize(List<String> rawHeaders) {
+        List<String> headers = rawHeaders.stream().map(HeaderSanitizer::oneLine).toList();
         Set<String> used = new HashSet<>();
         boolean[] kept = new boolean[headers.size()];
         for (int i = 0; i < headers.size(); i++) {
@@ -73,6 +75,41 @@ final class HeaderSanitizer {
             ids.add(id);
         }
         return ids;
+    }
+
+    /**
+     * A header written over several lines (a spreadsheet cell with Alt+Enter) as one line: each run
+     * of whitespace holding a line break, tab or other control character becomes one space. CKAN
+     * would take the line break, but a column id nobody can type or see in the UI helps no one.
+     * The label keeps the original text.
+     */
+    static String oneLine(String header) {
+        if (header.chars().noneMatch(HeaderSanitizer::isLineControl)) {
+            return header;
+        }
+        StringBuilder line = new StringBuilder(header.length());
+        int i = 0;
+        while (i < header.length()) {
+            int end = i;
+            boolean breaksLine = false;
+            while (end < header.length() && (header.charAt(end) == ' ' || isLineControl(header.charAt(end)))) {
+                breaksLine |= isLineControl(header.charAt(end));
+                end++;
+            }
+            if (end > i) {
+                // a run of spaces stays as written; a run holding a line break becomes one space
+                line.append(breaksLine ? " " : header.substring(i, end));
+                i = end;
+            } else {
+                line.append(header.charAt(i++));
+            }
+        }
+        return line.toString();
+    }
+
+    /** Line breaks, tabs and other control characters; NUL is refused separately. */
+    private static boolean isLineControl(int c) {
+        return Character.isISOControl(c) && c != '\0';
     }
 
     /** Whether CKAN and PostgreSQL accept the header as a column id, leaving duplicates aside. */

@@ -97,6 +97,31 @@ public interface IngestConfig {
     @WithDefault("5m")
     Duration tempSweepInterval();
 
+    /**
+     * How to read a slash date such as 03/04/2021 when the data does not decide it (no first or
+     * second part above 12 anywhere in the column or file): {@code mdy} or {@code dmy}.
+     */
+    @WithDefault("mdy")
+    String dateOrder();
+
+    /**
+     * Cell texts, comma separated, that load as NULL besides the empty cell (e.g. {@code NULL,n/a}).
+     * None by default: "NA" is Namibia and Napoli in real files.
+     */
+    Optional<List<String>> nullValues();
+
+    /** The analysis fails when more than this percentage of records are too wide to load unshifted. */
+    @WithDefault("5")
+    double maxQuarantinePercent();
+
+    /** Most columns a table may have; PostgreSQL's own limit is 1600. */
+    @WithDefault("1600")
+    int maxColumns();
+
+    /** Longest cell in characters (10 Mi); a longer one fails the job with the line and cell. */
+    @WithDefault("10485760")
+    int maxCellChars();
+
     default List<String> ftsFieldTypeList() {
         return List.of(ftsFieldTypes().trim().split("\\s+"));
     }

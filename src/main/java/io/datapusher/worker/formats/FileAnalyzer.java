@@ -2,6 +2,7 @@ package io.datapusher.worker.formats;
 
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.AnalysisException;
+import io.datapusher.worker.analyze.AnalysisOptions;
 import io.datapusher.worker.analyze.TableAnalyzer;
 
 import java.nio.file.Path;
@@ -22,7 +23,6 @@ public final class FileAnalyzer {
 
     private final long maxBytes;
     private final SheetChoice sheet;
-    private final TableAnalyzer tables = new TableAnalyzer();
 
     /**
      * @param maxBytes {@code INGEST_DOWNLOAD_MAX_BYTES}, also the cap on anything inflated from an
@@ -38,9 +38,20 @@ public final class FileAnalyzer {
      * @param declaredFormat the resource's {@code format} field, possibly blank
      */
     public Analysis analyze(Path file, String declaredFormat, TextAnalyzer text) throws AnalysisException {
+        return analyze(file, declaredFormat, AnalysisOptions.DEFAULTS, text);
+    }
+
+    /**
+     * @param declaredFormat the resource's {@code format} field, possibly blank
+     * @param options        the table rules (title rows, dates, NULLs, caps) for sheets; delimited
+     *                       text gets them through {@code text}
+     */
+    public Analysis analyze(Path file, String declaredFormat, AnalysisOptions options, TextAnalyzer text)
+            throws AnalysisException {
+        TableAnalyzer tables = new TableAnalyzer(options);
         FileFormat format = FormatDetector.detect(file, declaredFormat);
         if (format != FileFormat.ZIP) {
-            return analyze(file, format, text);
+            return analyze(file, format, tables, text);
         }
         ZipEntryExtractor.Extracted entry = ZipEntryExtractor.extractSingle(file, maxBytes);
         // the archive's label was "zip": what is inside is known only from its bytes
@@ -49,12 +60,13 @@ public final class FileAnalyzer {
             throw new AnalysisException("the ZIP archive holds another archive (" + entry.entryName()
                     + "); the worker opens one level only");
         }
-        Analysis analysis = analyze(entry.file(), inner, text);
+        Analysis analysis = analyze(entry.file(), inner, tables, text);
         return new Analysis(analysis.columns(), analysis.rows(), analysis.encoding(),
                 "zip entry \"" + entry.entryName() + "\", " + analysis.format(), analysis.warnings(), analysis.rowStream());
     }
 
-    private Analysis analyze(Path file, FileFormat format, TextAnalyzer text) throws AnalysisException {
+    private Analysis analyze(Path file, FileFormat format, TableAnalyzer tables, TextAnalyzer text)
+            throws AnalysisException {
         return switch (format) {
             case DELIMITED -> text.analyze(file);
             case XLSX -> tables.analyze(XlsxRecordSource.open(file, sheet));

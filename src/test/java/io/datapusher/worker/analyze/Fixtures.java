@@ -30,6 +30,10 @@ final class Fixtures {
         return new CsvAnalyzer().analyze(write(dir, content));
     }
 
+    static Analysis analyze(Path dir, String content, AnalysisOptions options) throws AnalysisException {
+        return new CsvAnalyzer().analyze(write(dir, content), options);
+    }
+
     static List<String> ids(Analysis analysis) {
         return analysis.columns().stream().map(ColumnProfile::id).toList();
     }

@@ -48,7 +48,7 @@ class RowStreamTest {
         Analysis analysis = Fixtures.analyze(dir, FILE);
         StringWriter out = new StringWriter();
         long rows = analysis.rowStream().copyTo(out, List.of(ColumnType.TEXT, ColumnType.TEXT, ColumnType.TEXT,
-                ColumnType.TEXT, ColumnType.NUMERIC, ColumnType.TEXT));
+                ColumnType.TEXT, ColumnType.TEXT, ColumnType.TEXT));
         assertEquals(3, rows);
         assertEquals("""
                 "1"," Alice ","12.50","2021-01-02T03:04:05","007",
@@ -68,6 +68,15 @@ class RowStreamTest {
     void droppedColumnsAreLeftOutOfTheRows() throws Exception {
         Analysis analysis = Fixtures.analyze(dir, ",a,,b,\n,1,,2,\n,3,,,\n");
         assertEquals("\"1\",\"2\"\n\"3\",\n", Fixtures.copyText(analysis));
+    }
+
+    @Test
+    void aValueThatDoesNotFitAForcedTypeFailsTheStreamNamingTheLine() throws Exception {
+        Analysis analysis = Fixtures.analyze(dir, FILE);
+        IOException e = assertThrows(IOException.class, () -> analysis.rowStream().copyTo(new StringWriter(),
+                List.of(ColumnType.TEXT, ColumnType.TEXT, ColumnType.TEXT, ColumnType.TEXT, ColumnType.NUMERIC,
+                        ColumnType.TEXT)));
+        assertEquals("line 2: \"007\" is not a numeric value", e.getMessage());
     }
 
     @Test

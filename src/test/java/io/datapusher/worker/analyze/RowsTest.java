@@ -68,7 +68,8 @@ class RowsTest {
         }
         csv.append("1,2,3,4,5,6,7,8,9,10,11,12\n");
         AnalysisException e = assertThrows(AnalysisException.class, () -> Fixtures.analyze(dir, csv.toString()));
-        assertEquals("line 17 has 12 cells but the header has 10", e.getMessage());
+        assertTrue(e.getMessage().startsWith("1 of 16 records (6.3%) have more cells than the table's 10 columns (line 17)"),
+                e.getMessage());
     }
 
     @Test

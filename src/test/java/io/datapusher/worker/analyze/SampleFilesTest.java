@@ -1,7 +1,7 @@
 package io.datapusher.worker.analyze;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -130,32 +130,61 @@ class SampleFilesTest {
         assertTrue(Fixtures.copyText(analysis).contains("\r"), "the quoted CR survives");
     }
 
-    @Test
-    void theNonUtf8SampleFailsWithTheByteAndItsOffset() {
-        Path file = SAMPLES.resolve("xloader_non_utf8_sample.csv");
-        Assumptions.assumeTrue(Files.isRegularFile(file), "xloader_non_utf8_sample.csv is absent");
-        AnalysisException e = assertThrows(AnalysisException.class, () -> new CsvAnalyzer().analyze(file));
-        assertEquals("the file is not valid UTF-8 (byte 0xDA at offset 28364, line 267); "
-                + "other encodings are not supported yet", e.getMessage());
-        assertTrue(e.getMessage().endsWith("other encodings are not supported yet"), e.getMessage());
+    @ParameterizedTest(name = "{0} is {1}")
+    @CsvSource(delimiter = '|', value = {
+            "xloader_non_utf8_sample.csv|windows-1252|266",
+            "frictionless_issue-811.csv|windows-1252|7904",
+            "messytables_211.csv|ISO-8859-1|2132",
+            "messytables_utf-16le_encoded.csv|UTF-16LE|327",
+            "xloader_no_entries.csv|UTF-8|0",
+    })
+    void nonUtf8SamplesAreDecodedWithTheirEncoding(String name, String encoding, long rows) throws Exception {
+        Analysis analysis = analyze(name);
+        assertEquals(encoding, analysis.encoding());
+        assertEquals(rows, analysis.rows());
+        analysis.columns().forEach(c -> assertFalse(c.label().contains("\uFEFF") || c.label().contains("\uFFFD"), c.label()));
     }
 
     @Test
-    @DisplayName("a quote left open on line 35 is an error, not 68 lines silently swallowed into one cell")
-    void anUnbalancedQuoteIsReportedInsteadOfSwallowingLines() {
-        Path file = SAMPLES.resolve("frictionless_issue-1066.csv");
-        Assumptions.assumeTrue(Files.isRegularFile(file), "frictionless_issue-1066.csv is absent");
-        AnalysisException e = assertThrows(AnalysisException.class, () -> new CsvAnalyzer().analyze(file));
-        assertTrue(e.getMessage().startsWith("the file cannot be read as CSV with delimiter ';': "
-                + "the record starting on line 35 does not parse"), e.getMessage());
+    void theNonUtf8SampleKeepsItsAccentedLetter() throws Exception {
+        Analysis analysis = analyze("xloader_non_utf8_sample.csv");
+        assertTrue(Fixtures.copyText(analysis).contains("Ú"), "0xDA is Ú in Windows-1252");
     }
 
     @Test
-    void utf16SampleIsRefusedClearly() {
-        Path file = SAMPLES.resolve("messytables_utf-16le_encoded.csv");
-        Assumptions.assumeTrue(Files.isRegularFile(file), "messytables_utf-16le_encoded.csv is absent");
-        AnalysisException e = assertThrows(AnalysisException.class, () -> new CsvAnalyzer().analyze(file));
-        assertTrue(e.getMessage().contains("UTF-16 is not supported yet"), e.getMessage());
+    @DisplayName("a quote left open on line 35 swallows 68 lines: the load completes, and a warning names line 35")
+    void anUnbalancedQuoteIsReportedInsteadOfSilentlySwallowingLines() throws Exception {
+        Analysis analysis = analyze("frictionless_issue-1066.csv");
+        assertEquals(21_624, analysis.rows());
+        assertTrue(analysis.warnings().stream().anyMatch(w -> w.startsWith("line 35: a quote opened in cell 2 "
+                + "is not closed until line 103")), analysis.warnings().toString());
+    }
+
+    @Test
+    void theItalianNaProvinceIsAValueNotANull() throws Exception {
+        Analysis analysis = analyze("frictionless_issue-811.csv");
+        assertTrue(Fixtures.copyText(analysis).contains("\"NA\""));
+    }
+
+    @Test
+    void excelPastingSkipsItsTitleAndKeepsItsFootersAndThousands() throws Exception {
+        Analysis analysis = analyze("messytables_excel_pasting.csv");
+        assertEquals(List.of("Year", "2000", "2001", "2002", "2003", "2004", "2005", "2006", "2007"), Fixtures.ids(analysis));
+        assertEquals(16, analysis.rows());
+        assertEquals(ColumnType.TEXT, Fixtures.column(analysis, "Year").inferredType());
+        assertEquals(ColumnType.INTEGER, Fixtures.column(analysis, "2000").inferredType());
+        String copy = Fixtures.copyText(analysis);
+        assertTrue(copy.startsWith("\"Timber\",\"2666\",\"2274\""), copy);
+        assertTrue(copy.contains("\"Source: Office for National Statistics.\",,,,,,,,\n"), copy);
+    }
+
+    @Test
+    void co2HeaderIsWidenedToTheSevenCellsOfEveryRow() throws Exception {
+        Analysis analysis = analyze("datasets_co2-mm-mlo.csv");
+        assertEquals(7, analysis.columns().size());
+        assertEquals(820, analysis.rows());
+        assertEquals("unnamed", analysis.columns().get(6).id());
+        assertEquals(ColumnType.DATE, analysis.columns().get(0).inferredType(), "YYYY-MM is a month");
     }
 
     /** Counts COPY records without keeping the text: the big sample would be 4 MB. */

@@ -75,9 +75,12 @@ class TypesTest {
     }
 
     @Test
-    void timestampsWithAZoneAreNotTimestampsYet() throws Exception {
-        assertEquals(ColumnType.TEXT, single("t\n2021-01-01T10:00:00Z\n").inferredType());
-        assertEquals(ColumnType.TEXT, single("t\n2021-01-01 10:00:00+02:00\n").inferredType());
+    void timestampsWithAZoneAreTimestampsButNotMixedWithZonelessOnes() throws Exception {
+        assertEquals(ColumnType.TIMESTAMP, single("t\n2021-01-01T10:00:00Z\n").inferredType());
+        assertEquals(ColumnType.TIMESTAMP, single("t\n2021-01-01 10:00:00+02:00\n").inferredType());
+        ColumnProfile mixed = single("t\n2021-01-01 10:00:00+02:00\n2021-01-01 10:00:00\n");
+        assertEquals(ColumnType.TEXT, mixed.inferredType());
+        assertEquals(new Misfit("2021-01-01 10:00:00", 3), mixed.firstMisfits().get(ColumnType.TIMESTAMP));
     }
 
     @Test

@@ -134,19 +134,20 @@ class IngestFailuresTest extends EndToEndTest {
     }
 
     @Test
-    void aFileThatIsNotUtf8FailsNamingTheByteAndKeepsTheOldTable() throws Exception {
+    void aLatin1FileLoadsThenAFileWithTooManyWideRowsFailsNamingThemAndKeepsTheOldTable() throws Exception {
         String rid = UUID.randomUUID().toString();
-        ckan.addResource(rid, CSV.getBytes(StandardCharsets.UTF_8), "CSV");
+        ckan.addResource(rid, "name,amount\nJos\u00e9,1\nZo\u00eb,2\n".getBytes(StandardCharsets.ISO_8859_1), "CSV");
         broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
         assertEquals("complete", Jobs.awaitEnded(rid).getString("status"));
+        assertEquals("Jos\u00e9", IngestTestEnvironment.datastore().queryOne("SELECT name FROM \"" + rid + "\" WHERE amount = 1"));
 
-        ckan.replaceFile(rid, "name,amount\nJos\u00e9,1\n".getBytes(StandardCharsets.ISO_8859_1));
+        ckan.replaceFile(rid, "name,amount\nAda,1\nGrace,2,surplus\n".getBytes(StandardCharsets.UTF_8));
         broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
         await().atMost(Duration.ofSeconds(30)).until(() -> Jobs.of(rid).size() == 2);
         JsonPath job = Jobs.awaitEnded(rid);
 
         assertEquals("failed", job.getString("status"));
-        assertTrue(job.getString("error").contains("not valid UTF-8"), job.getString("error"));
+        assertTrue(job.getString("error").contains("have more cells than the table's 2 columns (line 3)"), job.getString("error"));
         assertEquals("2", IngestTestEnvironment.datastore().queryOne("SELECT count(*) FROM \"" + rid + "\""));
     }
 

@@ -3,6 +3,7 @@ package io.datapusher.worker.saga.step;
 import io.datapusher.worker.StepId;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.AnalysisException;
+import io.datapusher.worker.analyze.AnalysisOptions;
 import io.datapusher.worker.analyze.CsvAnalyzer;
 import io.datapusher.worker.config.IngestConfig;
 import io.datapusher.worker.formats.FileAnalyzer;
@@ -25,8 +26,10 @@ public class AnalyzeStep implements IngestStep {
 
     private final CsvAnalyzer analyzer = new CsvAnalyzer();
     private final FileAnalyzer files;
+    private final IngestConfig config;
 
     public AnalyzeStep(IngestConfig config) {
+        this.config = config;
         this.files = new FileAnalyzer(config.downloadMaxBytes(), SheetChoice.of(config.excelSheet()));
     }
 
@@ -39,7 +42,9 @@ public class AnalyzeStep implements IngestStep {
     public Uni<IngestContext> execute(IngestContext context) {
         return Offload.blocking(() -> {
             try {
-                Analysis analysis = files.analyze(context.file().path(), context.resource().format(), analyzer::analyze);
+                AnalysisOptions options = AnalysisOptionsFactory.from(config, context.resource().extras());
+                Analysis analysis = files.analyze(context.file().path(), context.resource().format(), options,
+                        path -> analyzer.analyze(path, options));
                 return context.withAnalysis(analysis, analysis.rows() + " rows, " + analysis.columns().size()
                         + " columns, " + analysis.encoding() + ", " + analysis.format()
                         + (analysis.warnings().isEmpty() ? "" : "; warnings: " + String.join("; ", analysis.warnings())));
