@@ -1,10 +1,9 @@
 package io.datapusher.worker.datastore;
 
+import io.datapusher.worker.testsupport.LoaderTestBase;
 import io.datapusher.worker.analyze.ColumnType;
 import io.datapusher.worker.testsupport.DatastoreTestDatabase;
 import io.datapusher.worker.testsupport.TestAnalysis;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -15,22 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class FreshLoadTest {
-
-    private DatastoreTestDatabase db;
-    private DatastoreLoader loader;
-    private final String rid = UUID.randomUUID().toString();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        db = new DatastoreTestDatabase();
-        loader = new DatastoreLoader(DatastoreConnections.fromCkanUrl(db.writeUrl()), LoaderSettings.defaults());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        db.close();
-    }
+class FreshLoadTest extends LoaderTestBase {
 
     private LoadRequest request(CommentFormat format) {
         return new LoadRequest(rid, "job-" + UUID.randomUUID(), "d41d8cd98f00b204e9800998ecf8427e", TestAnalysis.builder()

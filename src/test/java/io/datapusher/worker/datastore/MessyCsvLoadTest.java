@@ -1,11 +1,10 @@
 package io.datapusher.worker.datastore;
 
+import io.datapusher.worker.testsupport.LoaderTestBase;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.CsvAnalyzer;
 import io.datapusher.worker.testsupport.DatastoreTestDatabase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,25 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * accepted by PostgreSQL and means the right thing).
  */
 @DisplayName("Messy CSV loads into PostgreSQL with the values a person reads in the file")
-class MessyCsvLoadTest {
+class MessyCsvLoadTest extends LoaderTestBase {
 
     @TempDir
     Path dir;
 
-    private DatastoreTestDatabase db;
-    private DatastoreLoader loader;
-    private final String rid = UUID.randomUUID().toString();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        db = new DatastoreTestDatabase();
-        loader = new DatastoreLoader(DatastoreConnections.fromCkanUrl(db.writeUrl()), LoaderSettings.defaults());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        db.close();
-    }
 
     private LoadResult load(Analysis analysis) throws Exception {
         return loader.load(new LoadRequest(rid, "job-" + UUID.randomUUID(), "", analysis, CommentFormat.CKAN_2_11));

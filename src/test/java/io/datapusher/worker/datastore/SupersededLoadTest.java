@@ -1,11 +1,10 @@
 package io.datapusher.worker.datastore;
 
+import io.datapusher.worker.testsupport.LoaderTestBase;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.ColumnType;
 import io.datapusher.worker.testsupport.DatastoreTestDatabase;
 import io.datapusher.worker.testsupport.TestAnalysis;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -15,25 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** An older job never overwrites what a newer job has already committed (design.md §3, superseded). */
-class SupersededLoadTest {
+class SupersededLoadTest extends LoaderTestBase {
 
     private static final Instant OLDER = Instant.parse("2026-01-01T10:00:00Z");
     private static final Instant NEWER = Instant.parse("2026-01-01T10:05:00Z");
 
-    private DatastoreTestDatabase db;
-    private DatastoreLoader loader;
-    private final String rid = UUID.randomUUID().toString();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        db = new DatastoreTestDatabase();
-        loader = new DatastoreLoader(DatastoreConnections.fromCkanUrl(db.writeUrl()), LoaderSettings.defaults());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        db.close();
-    }
 
     private static Analysis rows(int count) {
         TestAnalysis builder = TestAnalysis.builder().column("n", "n", ColumnType.INTEGER);

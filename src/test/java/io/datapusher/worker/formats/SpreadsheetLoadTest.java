@@ -1,5 +1,6 @@
 package io.datapusher.worker.formats;
 
+import io.datapusher.worker.testsupport.LoaderTestBase;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.datastore.CommentFormat;
 import io.datapusher.worker.datastore.DatastoreConnections;
@@ -11,8 +12,6 @@ import io.datapusher.worker.testsupport.DatastoreTestDatabase;
 import org.apache.poi.ss.usermodel.CellStyle;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,25 +24,11 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Spreadsheets and header-only files all the way into a DataStore table in PostgreSQL. */
-class SpreadsheetLoadTest {
+class SpreadsheetLoadTest extends LoaderTestBase {
 
     @TempDir
     Path temp;
 
-    private DatastoreTestDatabase db;
-    private DatastoreLoader loader;
-    private final String rid = UUID.randomUUID().toString();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        db = new DatastoreTestDatabase();
-        loader = new DatastoreLoader(DatastoreConnections.fromCkanUrl(db.writeUrl()), LoaderSettings.defaults());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        db.close();
-    }
 
     private LoadResult load(Analysis analysis) throws Exception {
         return loader.load(new LoadRequest(rid, "job-" + UUID.randomUUID(), "d41d8cd98f00b204e9800998ecf8427e",
