@@ -3,12 +3,10 @@ package io.datapusher.worker.datastore;
 import io.datapusher.worker.testsupport.LoaderTestBase;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.ColumnType;
-import io.datapusher.worker.testsupport.DatastoreTestDatabase;
 import io.datapusher.worker.testsupport.TestAnalysis;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
