@@ -85,6 +85,11 @@ public class ResubmitListener {
                 LOG.infof("Job %s of resource %s is %s; acking the duplicate message", job.jobId, job.resourceId, job.status);
                 yield ack(message);
             }
+            case WAIT_FOR_OWNER -> {
+                LOG.infof("Job %s of resource %s is running on %s, whose heartbeat is fresh; the message comes back "
+                        + "later, until the job ends or that replica is found dead", job.jobId, job.resourceId, job.workerId);
+                yield retryLater(message, request, job, null);
+            }
             case REPUBLISH_METADATA -> {
                 LOG.infof("Job %s of resource %s is metadata_pending; scheduling its metadata retry again", job.jobId,
                         job.resourceId);
