@@ -36,20 +36,16 @@ class CrashFaultIT {
     static WorkerProcess worker;
     static byte[] large;
     static String newShape;
-    static String curator;
+    static Curated curated;
 
     @BeforeAll
     static void startWorkerAndLoadAReference() throws Exception {
         world = FaultWorld.direct("crash");
         worker = world.startWorker();
-        curator = world.datastore.createRole("curator");
+        curated = new Curated(world);
         large = CsvFiles.large(ROWS);
-        // What a fault-free load of the large file over the curated old table gives.
-        String reference = curatedOldResource();
-        world.ckan.replaceFile(reference, large);
         long start = System.nanoTime();
-        assertEquals("complete", world.resubmitAndAwait(reference, LOAD_TIMEOUT).get("status"));
-        newShape = TableState.of(world.datastore, reference, alias(reference)).shape();
+        newShape = curated.referenceShape(large, LOAD_TIMEOUT);
         System.out.printf("[fault suite] reference load of %d rows took %.1f s%n", ROWS,
                 (System.nanoTime() - start) / 1e9);
     }
@@ -282,21 +278,12 @@ class CrashFaultIT {
 
     // ------------------------------------------------------------------ helpers
 
-    /** A resource loaded from the old file, then curated: a label and notes, an alias view, a grant. */
     static String curatedOldResource() throws Exception {
-        String rid = world.newResource(CsvFiles.old());
-        assertEquals("complete", world.resubmitAndAwait(rid, Duration.ofSeconds(60)).get("status"));
-        String alias = alias(rid);
-        world.datastore.writerExecute(
-                "COMMENT ON COLUMN \"" + rid + "\".\"name\" IS ' {\"_info\":{\"label\":\"Name\",\"notes\":\"typed by a curator\"}}'",
-                "CREATE VIEW \"" + alias + "\" AS SELECT * FROM \"" + rid + "\"",
-                "GRANT SELECT ON \"" + rid + "\" TO " + curator,
-                "GRANT SELECT ON \"" + alias + "\" TO " + curator);
-        return rid;
+        return curated.resource();
     }
 
     static String alias(String rid) {
-        return "alias-" + rid.substring(0, 8);
+        return Curated.alias(rid);
     }
 
     private static String step(String rid) {
