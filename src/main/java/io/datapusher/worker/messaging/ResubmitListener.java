@@ -98,8 +98,14 @@ public class ResubmitListener {
             }
             case RUN -> running.track(job.jobId, saga.run(job))
                     .chain(result -> result.redeliver() ? retryLater(message, request, job, null) : ack(message))
+                    // If the row cannot be written the reaper will do it; the message still goes back
+                    // to the broker (never through retryLater's publish-and-ack while shutting down).
                     .onFailure(RunningJobs.StoppedByShutdown.class).call(() -> jobs.release(job.jobId,
-                            "the worker shut down before the job ended; it will run again"));
+                                    "the worker shut down before the job ended; it will run again")
+                            .onFailure().invoke(e -> LOG.warnf("Could not put job %s back to queued: %s", job.jobId,
+                                    e.getMessage()))
+                            .onFailure().recoverWithNull()
+                            .eventually(() -> running.handedBack(job.jobId)));
         };
     }
 

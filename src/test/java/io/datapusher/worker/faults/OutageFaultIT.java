@@ -130,6 +130,7 @@ class OutageFaultIT {
                         () -> !worker.readiness().up()));
                 long before = worker.countLogLines(retryLogLine);
                 int downloadsBefore = world.ckan.downloads(rid);
+                int knownJobs = world.jobCount(rid);
                 world.broker().resubmit(rid);
                 Thread.sleep(10_000);
                 long rounds = worker.countLogLines(retryLogLine) - before;
@@ -142,7 +143,7 @@ class OutageFaultIT {
                 s.check('c', "nothing half-written: no staging table", () -> assertEquals(List.of(), world.stagingTables()));
                 proxy.restore();
                 s.faultCleared();
-                Map<String, String> job = world.awaitEnded(rid, TIMEOUT);
+                Map<String, String> job = world.awaitNewJobEnded(rid, knownJobs, TIMEOUT);
                 s.healed();
                 s.outcome(job.get("status"));
                 s.note("trail " + trail);

@@ -29,6 +29,8 @@ public final class WorkerProcess implements AutoCloseable {
 
     public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> GENERATIONS =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -63,7 +65,8 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** Starts the service and waits until {@code /q/health/ready} says UP. */
     public static WorkerProcess start(String name, Map<String, String> environment) throws Exception {
-        return start(name, environment, 1);
+        return start(name, environment, GENERATIONS.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicInteger())
+                .incrementAndGet());
     }
 
     private static WorkerProcess start(String name, Map<String, String> environment, int generation) throws Exception {
@@ -82,8 +85,7 @@ public final class WorkerProcess implements AutoCloseable {
         if (process.isAlive()) {
             throw new IllegalStateException("the previous worker is still running");
         }
-        int generation = Integer.parseInt(log.getFileName().toString().replaceAll(".*-(\\d+)\\.log$", "$1")) + 1;
-        return start(name, environment, generation);
+        return start(name, environment);
     }
 
     /** SIGKILL: the process gets no chance to clean up. Waits until it is gone. */
