@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Watches the status of a resource's newest job in the jobs database every 100 ms, from a daemon
- * thread, and keeps each change: the trail a job took through a fault ("running, queued, running,
- * complete").
+ * thread, and keeps each change: the trail a job took through a fault, each status with the first
+ * characters of its job id ("complete(1a2b) -> running(9f3c) -> queued(9f3c) -> ..."; the first
+ * entry is usually the resource's previous, fault-free load).
  */
 final class StatusTrail implements AutoCloseable {
 
@@ -18,7 +19,8 @@ final class StatusTrail implements AutoCloseable {
         thread = new Thread(() -> {
             for (int i = 0; i < 20 * 60 * 10 && !stop; i++) { // at most 20 minutes
                 try {
-                    String status = world.newestStatus(rid);
+                    String status = world.newestJob(rid).map(j -> j.get("status") + "(" + j.get("job_id").substring(0, 4) + ")")
+                            .orElse("(none)");
                     synchronized (trail) {
                         if (trail.isEmpty() || !trail.get(trail.size() - 1).equals(status)) {
                             trail.add(status);
