@@ -85,6 +85,11 @@ public class ResubmitListener {
                 LOG.infof("Job %s of resource %s is %s; acking the duplicate message", job.jobId, job.resourceId, job.status);
                 yield ack(message);
             }
+            case WAIT_FOR_OWNER -> {
+                LOG.infof("Job %s of resource %s is running on %s, whose heartbeat is fresh; the message comes back "
+                        + "later, until the job ends or that replica is found dead", job.jobId, job.resourceId, job.workerId);
+                yield retryLater(message, request, job, null);
+            }
             case REPUBLISH_METADATA -> {
                 LOG.infof("Job %s of resource %s is metadata_pending; scheduling its metadata retry again", job.jobId,
                         job.resourceId);
@@ -93,8 +98,14 @@ public class ResubmitListener {
             }
             case RUN -> running.track(job.jobId, saga.run(job))
                     .chain(result -> result.redeliver() ? retryLater(message, request, job, null) : ack(message))
+                    // If the row cannot be written the reaper will do it; the message still goes back
+                    // to the broker (never through retryLater's publish-and-ack while shutting down).
                     .onFailure(RunningJobs.StoppedByShutdown.class).call(() -> jobs.release(job.jobId,
-                            "the worker shut down before the job ended; it will run again"));
+                                    "the worker shut down before the job ended; it will run again")
+                            .onFailure().invoke(e -> LOG.warnf("Could not put job %s back to queued: %s", job.jobId,
+                                    e.getMessage()))
+                            .onFailure().recoverWithNull()
+                            .eventually(() -> running.handedBack(job.jobId)));
         };
     }
 

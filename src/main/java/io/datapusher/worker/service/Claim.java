@@ -10,12 +10,16 @@ import io.datapusher.worker.IngestJob;
  *       the job's load already committed);</li>
  *   <li>{@code REPUBLISH_METADATA}: the job's data is live and its metadata retry must be
  *       (re)scheduled — the previous delivery died before the event was confirmed;</li>
- *   <li>{@code NOTHING_TO_DO}: the job has ended, or another live replica is running it.</li>
+ *   <li>{@code WAIT_FOR_OWNER}: a replica whose heartbeat is still fresh is running the job. It may
+ *       be alive (a duplicate message), or it may have died a moment ago (the broker redelivered
+ *       its message at once): the message comes back later, until the job has ended or the owner's
+ *       heartbeat has gone stale and the job can be taken over;</li>
+ *   <li>{@code NOTHING_TO_DO}: the job has ended.</li>
  * </ul>
  */
 public record Claim(Kind kind, IngestJob job) {
 
-    public enum Kind { RUN, REPUBLISH_METADATA, NOTHING_TO_DO }
+    public enum Kind { RUN, REPUBLISH_METADATA, WAIT_FOR_OWNER, NOTHING_TO_DO }
 
     static Claim run(IngestJob job) {
         return new Claim(Kind.RUN, job);
@@ -23,6 +27,10 @@ public record Claim(Kind kind, IngestJob job) {
 
     static Claim republishMetadata(IngestJob job) {
         return new Claim(Kind.REPUBLISH_METADATA, job);
+    }
+
+    static Claim waitForOwner(IngestJob job) {
+        return new Claim(Kind.WAIT_FOR_OWNER, job);
     }
 
     static Claim nothingToDo(IngestJob job) {

@@ -45,8 +45,8 @@ public class IngestJobService {
 
     /**
      * Finds or creates the job a resubmit message stands for, and says what to do with it. A job
-     * another live replica is running (its heartbeat is fresh) is left alone; one whose worker went
-     * silent is taken over.
+     * whose owner's heartbeat is fresh is left to it, and the message comes back later; one whose
+     * worker went silent is taken over.
      */
     @WithTransaction
     public Uni<Claim> claim(ResubmitRequest request, boolean redelivered) {
@@ -73,7 +73,9 @@ public class IngestJobService {
                 return Uni.createFrom().item(Claim.republishMetadata(job));
             }
             if (status == JobStatus.RUNNING && isAlive(job)) {
-                return Uni.createFrom().item(Claim.nothingToDo(job));
+                // Not "nothing to do": a replica killed a second ago still looks alive, and acking
+                // its redelivered message would leave the job queued forever once reaped.
+                return Uni.createFrom().item(Claim.waitForOwner(job));
             }
             markRunning(job);
             return Uni.createFrom().item(Claim.run(job));

@@ -5,6 +5,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,6 +16,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,8 +30,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public class RunningJobs {
 
     private static final Logger LOG = Logger.getLogger(RunningJobs.class);
+    private static final Duration HAND_BACK_WAIT = Duration.ofSeconds(5);
 
     private final Map<UUID, Cancellable> running = new ConcurrentHashMap<>();
+    /** Jobs stopped by the shutdown whose row has not yet been put back to queued. */
+    private final Set<UUID> handingBack = ConcurrentHashMap.newKeySet();
     private final IngestJobService jobs;
     private final IngestConfig config;
     private volatile boolean shuttingDown;
@@ -49,6 +55,9 @@ public class RunningJobs {
      */
     public <T> Uni<T> track(UUID jobId, Uni<T> work) {
         return Uni.createFrom().<T>emitter(emitter -> {
+            // The job's context: what follows a stop (putting the row back to queued, the nack)
+            // must run there, not on the shutdown thread, where the jobs database cannot be used.
+            Context context = Vertx.currentContext();
             Cancellable subscription = work.subscribe().with(
                     item -> {
                         running.remove(jobId);
@@ -59,9 +68,14 @@ public class RunningJobs {
                         emitter.fail(failure);
                     });
             running.put(jobId, () -> {
+                handingBack.add(jobId);
                 subscription.cancel();
                 running.remove(jobId);
-                emitter.fail(new StoppedByShutdown());
+                if (context != null) {
+                    context.runOnContext(ignored -> emitter.fail(new StoppedByShutdown()));
+                } else {
+                    emitter.fail(new StoppedByShutdown());
+                }
             });
         });
     }
@@ -99,6 +113,20 @@ public class RunningJobs {
             LOG.warnf("Shutting down: stopping job %s; its message goes back to the broker", job.getKey());
             job.getValue().cancel();
         }
+        // The stopped jobs' rows go back to queued asynchronously; the jobs database and the broker
+        // must still be there for that, so wait for it (briefly) before the shutdown closes them.
+        Instant handBackDeadline = Instant.now().plus(HAND_BACK_WAIT);
+        while (!handingBack.isEmpty() && Instant.now().isBefore(handBackDeadline)) {
+            sleep(Duration.ofMillis(50));
+        }
+        if (!handingBack.isEmpty()) {
+            LOG.warnf("Shutting down: job(s) %s could not be put back to queued in time; the orphan reaper will", handingBack);
+        }
+    }
+
+    /** The row of a job stopped by the shutdown says queued again (or could not be written). */
+    public void handedBack(UUID jobId) {
+        handingBack.remove(jobId);
     }
 
     private static void sleep(Duration duration) {
