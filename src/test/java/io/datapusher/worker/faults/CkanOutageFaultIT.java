@@ -1,7 +1,6 @@
 package io.datapusher.worker.faults;
 
 import io.datapusher.worker.testsupport.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,32 +18,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing changes; after it the new data is live, the job is metadata_pending, and the retry makes
  * it complete once CKAN is back, without touching the DataStore again.
  */
-class CkanOutageFaultIT {
+class CkanOutageFaultIT extends FaultSuite {
 
     /** Large enough that the load lasts a few seconds, so CKAN can go down between download and patch. */
     static final byte[] NEW_FILE = CsvFiles.large(30_000);
     static final Duration TIMEOUT = Duration.ofMinutes(2);
 
-    static FaultWorld world;
-    static WorkerProcess worker;
-    static Curated curated;
     static String newShape;
 
     @BeforeAll
     static void start() throws Exception {
-        world = FaultWorld.direct("ckan");
-        worker = world.startWorker();
-        curated = new Curated(world);
+        open(FaultWorld.direct("ckan"));
         newShape = curated.referenceShape(NEW_FILE, TIMEOUT);
     }
 
-    @AfterAll
-    static void stop() {
-        FaultMatrix.print();
-        if (world != null) {
-            world.close();
-        }
-    }
 
     @Test
     void ckanAnswering503AtFetchResource() throws Exception {

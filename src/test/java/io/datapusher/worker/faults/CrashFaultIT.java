@@ -1,6 +1,5 @@
 package io.datapusher.worker.faults;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -27,22 +26,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the resource's advisory lock within seconds.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class CrashFaultIT {
+class CrashFaultIT extends FaultSuite {
 
     static final int ROWS = Integer.getInteger("faults.rows", 100_000);
     static final Duration LOAD_TIMEOUT = Duration.ofMinutes(4);
 
-    static FaultWorld world;
-    static WorkerProcess worker;
     static byte[] large;
     static String newShape;
-    static Curated curated;
 
     @BeforeAll
     static void startWorkerAndLoadAReference() throws Exception {
-        world = FaultWorld.direct("crash");
-        worker = world.startWorker();
-        curated = new Curated(world);
+        open(FaultWorld.direct("crash"));
         large = CsvFiles.large(ROWS);
         long start = System.nanoTime();
         newShape = curated.referenceShape(large, LOAD_TIMEOUT);
@@ -50,13 +44,6 @@ class CrashFaultIT {
                 (System.nanoTime() - start) / 1e9);
     }
 
-    @AfterAll
-    static void stopEverything() {
-        FaultMatrix.print();
-        if (world != null) {
-            world.close();
-        }
-    }
 
     @Test
     @Order(1)

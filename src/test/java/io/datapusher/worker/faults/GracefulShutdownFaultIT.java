@@ -1,6 +1,5 @@
 package io.datapusher.worker.faults;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -25,29 +24,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the grace is too short for it, is stopped with nothing changed and runs again after the restart.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class GracefulShutdownFaultIT {
+class GracefulShutdownFaultIT extends FaultSuite {
 
     static final Duration TIMEOUT = Duration.ofMinutes(2);
 
-    static FaultWorld world;
-    static WorkerProcess worker;
-    static Curated curated;
 
     @BeforeAll
     static void start() throws Exception {
-        world = FaultWorld.direct("sigterm");
-        world.workerEnv("INGEST_SHUTDOWN_GRACE", "40s");
-        worker = world.startWorker();
-        curated = new Curated(world);
+        FaultWorld sigterm = FaultWorld.direct("sigterm");
+        sigterm.workerEnv("INGEST_SHUTDOWN_GRACE", "40s");
+        open(sigterm);
     }
 
-    @AfterAll
-    static void stop() {
-        FaultMatrix.print();
-        if (world != null) {
-            world.close();
-        }
-    }
 
     @Test
     @Order(1)

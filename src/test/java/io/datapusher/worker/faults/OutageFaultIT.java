@@ -1,6 +1,5 @@
 package io.datapusher.worker.faults;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -22,31 +21,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of redelivering in a tight loop, changes nothing half-way, and resumes by itself.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class OutageFaultIT {
+class OutageFaultIT extends FaultSuite {
 
     static final byte[] NEW_FILE = CsvFiles.large(30_000);
     static final Duration TIMEOUT = Duration.ofMinutes(2);
 
-    static FaultWorld world;
-    static WorkerProcess worker;
-    static Curated curated;
     static String newShape;
 
     @BeforeAll
     static void start() throws Exception {
-        world = FaultWorld.proxied("outage");
-        worker = world.startWorker();
-        curated = new Curated(world);
+        open(FaultWorld.proxied("outage"));
         newShape = curated.referenceShape(NEW_FILE, TIMEOUT);
     }
 
-    @AfterAll
-    static void stop() {
-        FaultMatrix.print();
-        if (world != null) {
-            world.close();
-        }
-    }
 
     @Test
     @Order(1)
