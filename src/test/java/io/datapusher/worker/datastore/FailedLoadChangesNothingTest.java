@@ -1,33 +1,26 @@
 package io.datapusher.worker.datastore;
 
+import io.datapusher.worker.testsupport.LoaderTestBase;
 import io.datapusher.worker.analyze.ColumnType;
 import io.datapusher.worker.testsupport.CatalogSnapshot;
-import io.datapusher.worker.testsupport.DatastoreTestDatabase;
 import io.datapusher.worker.testsupport.TestAnalysis;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every way a reload can fail must leave the live table, its dictionary, indexes and views exactly as they were. */
-class FailedLoadChangesNothingTest {
+class FailedLoadChangesNothingTest extends LoaderTestBase {
 
-    private DatastoreTestDatabase db;
-    private DatastoreLoader loader;
-    private final String rid = UUID.randomUUID().toString();
     private String table;
     private String before;
 
     @BeforeEach
     void setUp() throws Exception {
-        db = new DatastoreTestDatabase();
-        loader = new DatastoreLoader(DatastoreConnections.fromCkanUrl(db.writeUrl()), LoaderSettings.defaults());
         table = "\"" + rid + "\"";
         loader.load(new LoadRequest(rid, "job-1", "hash-1", TestAnalysis.builder()
                 .column("name", "Name", ColumnType.TEXT)
@@ -41,11 +34,6 @@ class FailedLoadChangesNothingTest {
                 "CREATE VIEW \"amounts\" AS SELECT amount FROM " + table,
                 "CREATE UNIQUE INDEX \"" + IndexNames.ckanName(rid, "\"name\"") + "\" ON " + table + " (\"name\")");
         before = CatalogSnapshot.of(db, rid);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        db.close();
     }
 
     @Test

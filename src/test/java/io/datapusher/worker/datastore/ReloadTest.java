@@ -1,34 +1,27 @@
 package io.datapusher.worker.datastore;
 
+import io.datapusher.worker.testsupport.LoaderTestBase;
 import io.datapusher.worker.analyze.ColumnType;
-import io.datapusher.worker.testsupport.DatastoreTestDatabase;
 import io.datapusher.worker.testsupport.TestAnalysis;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A reload over a table a curator has worked on: nothing the curator did may be lost. */
-class ReloadTest {
+class ReloadTest extends LoaderTestBase {
 
     private static final String NAME_COMMENT = "{\"label\": \"Full name\", \"notes\": \"Who \\\"signed\\\" it \u2014 \u00e9\", \"type_override\": \"\"}";
     private static final String AMOUNT_COMMENT = "{\"label\": \"Amount\", \"notes\": \"EUR\", \"type_override\": \"numeric\"}";
     private static final String CODE_COMMENT = "a curator's free-text note, not JSON at all";
 
-    private DatastoreTestDatabase db;
-    private DatastoreLoader loader;
-    private final String rid = UUID.randomUUID().toString();
     private String table;
 
     @BeforeEach
     void setUp() throws Exception {
-        db = new DatastoreTestDatabase();
-        loader = new DatastoreLoader(DatastoreConnections.fromCkanUrl(db.writeUrl()), LoaderSettings.defaults());
         table = "\"" + rid + "\"";
         loader.load(new LoadRequest(rid, "job-1", "hash-1", TestAnalysis.builder()
                 .column("name", "name", ColumnType.TEXT)
@@ -37,11 +30,6 @@ class ReloadTest {
                 .row("a", "1", "007")
                 .row("b", "2", "008")
                 .build(), CommentFormat.CKAN_2_10));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        db.close();
     }
 
     @Test
