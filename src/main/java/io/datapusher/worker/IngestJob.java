@@ -69,11 +69,42 @@ public class IngestJob extends PanacheEntityBase {
     @Column(name = "heartbeat_at")
     public OffsetDateTime heartbeatAt;
 
+    /** SHA-256 of the job_key given to CKAN through POST /job; the key itself is never stored. */
+    @Column(name = "job_key_hash")
+    public String jobKeyHash;
+
+    /** CKAN's datapusher_hook URL, for jobs submitted through POST /job; null otherwise. */
+    @Column(name = "result_url")
+    public String resultUrl;
+
+    /** The metadata object of the POST /job request, as JSON, echoed back in the callback. */
+    @Column(name = "callback_metadata")
+    public String callbackMetadata;
+
+    @Column(name = "callback_state")
+    public String callbackState;
+
+    @Column(name = "callback_attempts")
+    public int callbackAttempts;
+
+    /** A first load whose default views are still to be created in CKAN. */
+    @Column(name = "views_due")
+    public boolean viewsDue;
+
     @Version
     public int version;
 
     public JobStatus jobStatus() {
         return JobStatus.fromId(status);
+    }
+
+    public CallbackState callback() {
+        return CallbackState.fromId(callbackState);
+    }
+
+    /** Whether CKAN's own datapusher plugin submitted this job (POST /job) and awaits its callback. */
+    public boolean submittedByDatapusherPlugin() {
+        return resultUrl != null;
     }
 
     public static IngestJob queued(UUID jobId, String resourceId, boolean ignoreHash, OffsetDateTime now) {

@@ -3,6 +3,8 @@ package io.datapusher.worker;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One step of a job as the REST API shows it. Mutable because it is stored as JSON in the job row
@@ -19,6 +21,8 @@ public class StepRecord {
     @JsonProperty("duration_ms")
     public Long durationMs;
     public String detail;
+    /** What did not stop the step but a curator should know, one sentence each. */
+    public List<String> warnings = new ArrayList<>();
 
     public StepRecord() {
     }

@@ -36,6 +36,10 @@ interface CkanApi {
     @Path("/resource_patch")
     Uni<JsonNode> resourcePatch(@HeaderParam("Authorization") String token, JsonNode body);
 
+    @POST
+    @Path("/resource_create_default_resource_views")
+    Uni<JsonNode> resourceCreateDefaultResourceViews(@HeaderParam("Authorization") String token, JsonNode body);
+
     @ClientExceptionMapper
     static RuntimeException toException(Response response, Method method) {
         if (response.getStatus() < 400) {

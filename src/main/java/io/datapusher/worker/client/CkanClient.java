@@ -24,10 +24,12 @@ import java.time.temporal.ChronoUnit;
 public class CkanClient {
 
     private final CkanApi api;
+    private final DatapusherHookApi hook;
     private final CkanConfig config;
 
-    public CkanClient(@RestClient CkanApi api, CkanConfig config) {
+    public CkanClient(@RestClient CkanApi api, @RestClient DatapusherHookApi hook, CkanConfig config) {
         this.api = api;
+        this.hook = hook;
         this.config = config;
     }
 
@@ -63,6 +65,38 @@ public class CkanClient {
         return api.resourcePatch(token(), patch)
                 .map(envelope -> envelope.path("result"))
                 .onFailure(CkanClient::isTransport).transform(e -> unreachable("resource_patch", e));
+    }
+
+    /**
+     * Creates the resource's default views, including those that need the DataStore (the "Table"
+     * preview), as CKAN's own DataPusher hook does after a first load. CKAN skips views that exist.
+     */
+    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 3, delay = 2, delayUnit = ChronoUnit.SECONDS, jitter = 1000, abortOn = CkanRejectedException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 30, delayUnit = ChronoUnit.SECONDS,
+            skipOn = CkanRejectedException.class)
+    @CircuitBreakerName("ckan-default-views")
+    public Uni<JsonNode> createDefaultViews(JsonNode resource) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.set("resource", resource);
+        body.put("create_datastore_views", true);
+        return api.resourceCreateDefaultResourceViews(token(), body)
+                .map(envelope -> envelope.path("result"))
+                .onFailure(CkanClient::isTransport).transform(e -> unreachable("resource_create_default_resource_views", e));
+    }
+
+    /**
+     * Posts the DataPusher callback to CKAN's {@code result_url}, with the token raw in
+     * {@code Authorization} as DataPusher does. Only a 2xx answer counts as delivered.
+     */
+    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 3, delay = 2, delayUnit = ChronoUnit.SECONDS, jitter = 1000, abortOn = CkanRejectedException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 30, delayUnit = ChronoUnit.SECONDS,
+            skipOn = CkanRejectedException.class)
+    @CircuitBreakerName("ckan-datapusher-hook")
+    public Uni<JsonNode> datapusherHook(String resultUrl, JsonNode body) {
+        return hook.post(resultUrl, token(), body)
+                .onFailure(CkanClient::isTransport).transform(e -> unreachable("datapusher_hook", e));
     }
 
     /** The CKAN origin, for the download guard and for deciding where the token may go. */

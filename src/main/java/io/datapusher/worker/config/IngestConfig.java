@@ -44,6 +44,14 @@ public interface IngestConfig {
      */
     Optional<String> excelSheet();
 
+    /**
+     * {@code url_type} values of resources whose table is edited through the DataStore API (CKAN's
+     * {@code datastore_rw_resource_url_types}): their URL is CKAN's own dump of the table, so they
+     * are never loaded from it.
+     */
+    @WithDefault("datastore,tabledesigner")
+    List<String> datastoreUrlTypes();
+
     /** Where downloads are streamed to; the system temp dir when unset. */
     Optional<String> tempDir();
 

@@ -38,16 +38,25 @@ public final class FormatDetector {
     }
 
     /**
+     * Refuses a resource whose format field names something the worker cannot load (a PDF, an
+     * image, JSON), before anything is downloaded. A blank field is left to the file's bytes.
+     */
+    public static void requireLoadable(String declared) throws AnalysisException {
+        String label = normalise(declared);
+        if (!label.isEmpty() && !DECLARED.containsKey(label)) {
+            throw new AnalysisException("the resource's format is " + declared.trim()
+                    + "; the worker loads CSV and other delimited text, XLSX, XLS and ZIP archives holding one of them");
+        }
+    }
+
+    /**
      * @param declared the resource's format field; blank when the curator left it empty
      */
     public static FileFormat detect(Path file, String declared) throws AnalysisException {
         Magic magic = Magic.of(head(file));
+        requireLoadable(declared);
         String label = normalise(declared);
         Optional<FileFormat> fromLabel = Optional.ofNullable(DECLARED.get(label));
-        if (!label.isEmpty() && fromLabel.isEmpty()) {
-            throw new AnalysisException("the resource's format is " + declared.trim()
-                    + "; the worker loads CSV and other delimited text, XLSX, XLS and ZIP archives holding one of them");
-        }
         FileFormat fromContent = fromContent(file, magic, fromLabel.orElse(null), declared);
         if (fromLabel.isEmpty()) {
             return fromContent;

@@ -2,6 +2,8 @@ package io.datapusher.worker.messaging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datapusher.worker.saga.FollowUpScheduler;
+import io.datapusher.worker.saga.MetadataPendingEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
@@ -11,6 +13,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Publishes metadata-pending events with publisher confirms: into the delay queue for the next
@@ -18,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * attempts are used up. Each returned Uni completes only once the broker has the event.
  */
 @ApplicationScoped
-public class MetadataEventPublisher {
+public class MetadataEventPublisher implements FollowUpScheduler {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,17 +34,34 @@ public class MetadataEventPublisher {
         this.schedule = schedule;
     }
 
-    /** Schedules the next attempt after {@code event.attempt()} failed ones. */
+    @Override
     public Uni<Void> retryLater(MetadataPendingEvent event) {
         return publish(event, MetadataRetrySchedule.delayRoutingKey(schedule.delayAfter(event.attempt())));
     }
 
+    @Override
     public Uni<Void> retryNow(MetadataPendingEvent event) {
         return publish(event, Topology.METADATA_PENDING_ROUTING_KEY);
     }
 
+    @Override
     public Uni<Void> park(MetadataPendingEvent event) {
         return publish(event, Topology.METADATA_PARKED_ROUTING_KEY);
+    }
+
+    @Override
+    public boolean exhausted(int failedAttempts) {
+        return schedule.exhausted(failedAttempts);
+    }
+
+    @Override
+    public Duration delayAfter(int failedAttempts) {
+        return schedule.delayAfter(failedAttempts);
+    }
+
+    @Override
+    public String parkingQueue() {
+        return Topology.METADATA_PARKED_QUEUE;
     }
 
     private Uni<Void> publish(MetadataPendingEvent event, String routingKey) {

@@ -2,6 +2,7 @@ package io.datapusher.worker.messaging;
 
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.config.IngestConfig;
+import io.datapusher.worker.saga.FollowUp;
 import io.datapusher.worker.saga.IngestSaga;
 import io.datapusher.worker.service.Claim;
 import io.datapusher.worker.service.IngestJobService;
@@ -42,17 +43,17 @@ public class ResubmitListener {
     private final RunningJobs running;
     private final DeadLetterPublisher deadLetters;
     private final ResubmitPublisher resubmits;
-    private final MetadataEventPublisher metadataEvents;
+    private final FollowUp followUp;
     private final IngestConfig config;
 
     public ResubmitListener(IngestSaga saga, IngestJobService jobs, RunningJobs running, DeadLetterPublisher deadLetters,
-                            ResubmitPublisher resubmits, MetadataEventPublisher metadataEvents, IngestConfig config) {
+                            ResubmitPublisher resubmits, FollowUp followUp, IngestConfig config) {
         this.saga = saga;
         this.jobs = jobs;
         this.running = running;
         this.deadLetters = deadLetters;
         this.resubmits = resubmits;
-        this.metadataEvents = metadataEvents;
+        this.followUp = followUp;
         this.config = config;
     }
 
@@ -90,13 +91,14 @@ public class ResubmitListener {
                         + "later, until the job ends or that replica is found dead", job.jobId, job.resourceId, job.workerId);
                 yield retryLater(message, request, job, null);
             }
-            case REPUBLISH_METADATA -> {
-                LOG.infof("Job %s of resource %s is metadata_pending; scheduling its metadata retry again", job.jobId,
-                        job.resourceId);
-                yield metadataEvents.retryLater(new MetadataPendingEvent(job.jobId, job.resourceId, Math.max(job.attempts, 1),
-                        job.error, job.hash)).chain(() -> ack(message));
+            case FOLLOW_UP -> {
+                LOG.infof("Job %s of resource %s is %s and still owes CKAN something; following it up again", job.jobId,
+                        job.resourceId, job.status);
+                yield followUp.afterSaga(job.jobId).chain(() -> ack(message));
             }
-            case RUN -> running.track(job.jobId, saga.run(job))
+            // The message is acked only once the follow-up has been done or durably scheduled.
+            case RUN -> running.track(job.jobId, saga.run(job).call(result -> result.redeliver()
+                            ? Uni.createFrom().voidItem() : followUp.afterSaga(job.jobId)))
                     .chain(result -> result.redeliver() ? retryLater(message, request, job, null) : ack(message))
                     // If the row cannot be written the reaper will do it; the message still goes back
                     // to the broker (never through retryLater's publish-and-ack while shutting down).

@@ -8,7 +8,7 @@ import io.datapusher.worker.StepRecord;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** A job as GET /api/jobs shows it (design.md §7), in snake_case. */
+/** A job as GET /api/jobs shows it, in snake_case. */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record JobView(
         @JsonProperty("job_id") String jobId,
@@ -21,10 +21,15 @@ public record JobView(
         @JsonProperty("created_at") OffsetDateTime createdAt,
         @JsonProperty("updated_at") OffsetDateTime updatedAt,
         @JsonProperty("finished_at") OffsetDateTime finishedAt,
-        List<StepRecord> steps) {
+        List<StepRecord> steps,
+        String callback) {
 
+    /**
+     * @param callback for jobs CKAN's datapusher plugin submitted: where their datapusher_hook callback
+     *                 stands ({@code pending}, {@code sent}, {@code skipped}, {@code failed}); null otherwise
+     */
     static JobView of(IngestJob job) {
         return new JobView(job.jobId.toString(), job.resourceId, job.status, job.step, job.error, job.rows,
-                job.attempts, job.createdAt, job.updatedAt, job.finishedAt, List.copyOf(job.steps.items));
+                job.attempts, job.createdAt, job.updatedAt, job.finishedAt, List.copyOf(job.steps.items), job.callbackState);
     }
 }

@@ -2,10 +2,9 @@ package io.datapusher.worker.rest;
 
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.JobStatus;
-import io.datapusher.worker.messaging.MetadataEventPublisher;
-import io.datapusher.worker.messaging.MetadataPendingEvent;
 import io.datapusher.worker.messaging.ResubmitPublisher;
 import io.datapusher.worker.messaging.ResubmitRequest;
+import io.datapusher.worker.saga.FollowUp;
 import io.datapusher.worker.service.IngestJobService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -36,12 +35,12 @@ public class JobsResource {
 
     private final IngestJobService jobs;
     private final ResubmitPublisher publisher;
-    private final MetadataEventPublisher metadataEvents;
+    private final FollowUp followUp;
 
-    public JobsResource(IngestJobService jobs, ResubmitPublisher publisher, MetadataEventPublisher metadataEvents) {
+    public JobsResource(IngestJobService jobs, ResubmitPublisher publisher, FollowUp followUp) {
         this.jobs = jobs;
         this.publisher = publisher;
-        this.metadataEvents = metadataEvents;
+        this.followUp = followUp;
     }
 
     @POST
@@ -71,8 +70,9 @@ public class JobsResource {
     }
 
     /**
-     * Queues the update-metadata step of a job whose data is loaded, typically one whose retries
-     * were used up and whose event was parked, for a new round of attempts.
+     * Starts a new round of what a job still owes CKAN: the update-metadata step of a job whose data
+     * is loaded (typically one whose retries were used up and whose event was parked), a callback
+     * that was given up, default views still due.
      */
     @POST
     @Path("/{job_id}/retry-metadata")
@@ -81,22 +81,14 @@ public class JobsResource {
         if (id.isEmpty()) {
             return Uni.createFrom().item(problem(Response.Status.NOT_FOUND, "no job " + jobId));
         }
-        return jobs.find(id.get()).chain(job -> {
-            if (job == null) {
-                return Uni.createFrom().item(problem(Response.Status.NOT_FOUND, "no job " + jobId));
+        return followUp.retryByHand(id.get()).map(outcome -> {
+            if (!outcome.known()) {
+                return problem(Response.Status.NOT_FOUND, "no job " + jobId);
             }
-            if (job.loadedAt == null || job.hash == null) {
-                return Uni.createFrom().item(problem(Response.Status.CONFLICT,
-                        "job " + jobId + " never loaded its data; submit the resource again instead"));
+            if (!outcome.started()) {
+                return problem(Response.Status.CONFLICT, outcome.why());
             }
-            if (job.jobStatus() == JobStatus.COMPLETE || job.jobStatus() == JobStatus.SUPERSEDED) {
-                return Uni.createFrom().item(problem(Response.Status.CONFLICT, "job " + jobId + " is " + job.status
-                        + "; there is no metadata left to update"));
-            }
-            MetadataPendingEvent event = new MetadataPendingEvent(job.jobId, job.resourceId, 0, job.error, job.hash);
-            return jobs.requeueMetadata(job.jobId)
-                    .chain(() -> metadataEvents.retryNow(event))
-                    .replaceWith(Response.accepted(Map.of("job_id", jobId, "status", JobStatus.METADATA_PENDING.id())).build());
+            return Response.accepted(Map.of("job_id", jobId, "status", outcome.status().id())).build();
         });
     }
 

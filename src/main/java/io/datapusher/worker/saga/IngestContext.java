@@ -8,6 +8,7 @@ import io.datapusher.worker.datastore.LoadResult;
 import io.datapusher.worker.download.DownloadedFile;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -17,10 +18,10 @@ import java.util.UUID;
 public record IngestContext(UUID jobId, String resourceId, boolean ignoreHash, Instant jobCreatedAt,
                             CkanResource resource, CommentFormat commentFormat,
                             DownloadedFile file, Analysis analysis, LoadResult loadResult,
-                            String detail, JobStatus endedWith, String loadedHash) {
+                            String detail, List<String> warnings, JobStatus endedWith, String loadedHash) {
 
     public static IngestContext start(UUID jobId, String resourceId, boolean ignoreHash, Instant jobCreatedAt) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, null, null, null, null, null, null, null, null);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, null, null, null, null, null, null, List.of(), null, null);
     }
 
     /**
@@ -29,7 +30,7 @@ public record IngestContext(UUID jobId, String resourceId, boolean ignoreHash, I
      */
     public IngestContext pastThePivot(String hash) {
         return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis,
-                loadResult, "resumed after the load had committed", endedWith, hash);
+                loadResult, "resumed after the load had committed", List.of(), endedWith, hash);
     }
 
     public boolean isPastThePivot() {
@@ -42,27 +43,27 @@ public record IngestContext(UUID jobId, String resourceId, boolean ignoreHash, I
     }
 
     public IngestContext withResource(CkanResource resource, CommentFormat format, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, format, file, analysis, loadResult, detail, endedWith, loadedHash);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, format, file, analysis, loadResult, detail, List.of(), endedWith, loadedHash);
     }
 
     public IngestContext withFile(DownloadedFile file, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, endedWith, loadedHash);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, List.of(), endedWith, loadedHash);
     }
 
-    public IngestContext withAnalysis(Analysis analysis, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, endedWith, loadedHash);
+    public IngestContext withAnalysis(Analysis analysis, String detail, List<String> warnings) {
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, List.copyOf(warnings), endedWith, loadedHash);
     }
 
-    public IngestContext withLoadResult(LoadResult loadResult, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, endedWith, loadedHash);
+    public IngestContext withLoadResult(LoadResult loadResult, String detail, List<String> warnings) {
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, List.copyOf(warnings), endedWith, loadedHash);
     }
 
     public IngestContext withDetail(String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, endedWith, loadedHash);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, List.of(), endedWith, loadedHash);
     }
 
     public IngestContext endedWith(JobStatus status, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, status, loadedHash);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, List.of(), status, loadedHash);
     }
 
     public boolean ended() {

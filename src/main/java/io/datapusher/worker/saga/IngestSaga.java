@@ -6,8 +6,6 @@ import io.datapusher.worker.StepId;
 import io.datapusher.worker.config.IngestConfig;
 import io.datapusher.worker.datastore.DatastoreLoader;
 import io.datapusher.worker.datastore.LiveTable;
-import io.datapusher.worker.messaging.MetadataEventPublisher;
-import io.datapusher.worker.messaging.MetadataPendingEvent;
 import io.datapusher.worker.saga.step.AnalyzeStep;
 import io.datapusher.worker.saga.step.DownloadStep;
 import io.datapusher.worker.saga.step.FetchResourceStep;
@@ -47,12 +45,11 @@ public class IngestSaga {
     private final UpdateMetadataStep updateMetadata;
     private final IngestJobService jobs;
     private final DatastoreLoader datastore;
-    private final MetadataEventPublisher metadataEvents;
     private final IngestConfig config;
 
     public IngestSaga(FetchResourceStep fetchResource, DownloadStep download, AnalyzeStep analyze, LoadStep load,
                       UpdateMetadataStep updateMetadata, IngestJobService jobs, DatastoreLoader datastore,
-                      MetadataEventPublisher metadataEvents, IngestConfig config) {
+                      IngestConfig config) {
         this.fetchResource = fetchResource;
         this.download = download;
         this.analyze = analyze;
@@ -60,7 +57,6 @@ public class IngestSaga {
         this.updateMetadata = updateMetadata;
         this.jobs = jobs;
         this.datastore = datastore;
-        this.metadataEvents = metadataEvents;
         this.config = config;
     }
 
@@ -100,7 +96,8 @@ public class IngestSaga {
                     }
                     LOG.infof("Job %s (resource %s): its load had committed; resuming at update-metadata",
                             start.jobId(), start.resourceId());
-                    return jobs.recordLoaded(start.jobId(), marker.get().hash(), job.rows == null ? 0 : job.rows)
+                    // Whether it was a first load is not known any more; creating default views is idempotent.
+                    return jobs.recordLoaded(start.jobId(), marker.get().hash(), job.rows == null ? 0 : job.rows, true)
                             .replaceWith(start.pastThePivot(marker.get().hash()));
                 });
     }
@@ -120,7 +117,7 @@ public class IngestSaga {
                 .invoke(latest::set)
                 .call(next -> next.ended()
                         ? Uni.createFrom().voidItem()
-                        : jobs.stepSucceeded(context.jobId(), step.id(), next.detail()));
+                        : jobs.stepSucceeded(context.jobId(), step.id(), next.detail(), next.warnings()));
     }
 
     /** The load committed: write that down before anything else can fail. */
@@ -128,7 +125,8 @@ public class IngestSaga {
         if (context.loadResult() == null) {
             return Uni.createFrom().voidItem();
         }
-        return jobs.recordLoaded(context.jobId(), context.hash(), context.loadResult().rows());
+        return jobs.recordLoaded(context.jobId(), context.hash(), context.loadResult().rows(),
+                !context.loadResult().replaced());
     }
 
     private Uni<SagaResult> end(IngestContext context, StepId lastStep) {
@@ -149,13 +147,8 @@ public class IngestSaga {
         Logger.Level level = failure.outcome() == JobStatus.FAILED ? Logger.Level.ERROR : Logger.Level.WARN;
         LOG.logf(level, "Job %s (resource %s) ended %s at %s: %s", context.jobId(), context.resourceId(),
                 failure.outcome().id(), step, failure.getMessage());
-        Uni<Void> ended = jobs.finish(context.jobId(), step, failure.outcome(), failure.getMessage());
-        if (failure.outcome() == JobStatus.METADATA_PENDING) {
-            // The resubmit is acked only once the broker has confirmed the retry event.
-            MetadataPendingEvent event = new MetadataPendingEvent(context.jobId(), context.resourceId(), 1,
-                    failure.getMessage(), context.hash());
-            ended = ended.chain(() -> metadataEvents.retryLater(event));
-        }
-        return ended.replaceWith(new SagaResult(failure.outcome(), false));
+        // What the job still owes CKAN (a metadata retry, a callback) is the follow-up's, after this.
+        return jobs.finish(context.jobId(), step, failure.outcome(), failure.getMessage())
+                .replaceWith(new SagaResult(failure.outcome(), false));
     }
 }

@@ -31,6 +31,25 @@ public final class Offload {
         return context == null ? uni : uni.emitOn(command -> context.runOnContext(ignored -> command.run()));
     }
 
+    /**
+     * Waits without blocking a thread, and comes back to the caller's Vert.x context, where the
+     * next job update must run.
+     */
+    public static Uni<Void> delay(java.time.Duration wait) {
+        Context context = Vertx.currentContext();
+        Uni<Void> uni = Uni.createFrom().voidItem().onItem().delayIt().by(wait);
+        return context == null ? uni : uni.emitOn(command -> context.runOnContext(ignored -> command.run()));
+    }
+
+    /**
+     * Makes a Uni that may end on another thread (a retry's timer, a client's pool) come back to the
+     * Vert.x context it was assembled on.
+     */
+    public static <T> Uni<T> onCallersContext(Uni<T> uni) {
+        Context context = Vertx.currentContext();
+        return context == null ? uni : uni.emitOn(command -> context.runOnContext(ignored -> command.run()));
+    }
+
     /** Carries a checked exception across the worker thread. */
     private static final class OffloadedFailure extends RuntimeException {
         OffloadedFailure(Exception cause) {

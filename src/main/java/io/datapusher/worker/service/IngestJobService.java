@@ -1,5 +1,6 @@
 package io.datapusher.worker.service;
 
+import io.datapusher.worker.CallbackState;
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.JobSteps;
@@ -16,8 +17,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -67,10 +70,11 @@ public class IngestJobService {
             }
             JobStatus status = job.jobStatus();
             if (status.isFinished()) {
-                return Uni.createFrom().item(Claim.nothingToDo(job));
+                boolean owed = job.viewsDue || job.callback() == CallbackState.PENDING;
+                return Uni.createFrom().item(owed ? Claim.followUp(job) : Claim.nothingToDo(job));
             }
             if (status == JobStatus.METADATA_PENDING) {
-                return Uni.createFrom().item(Claim.republishMetadata(job));
+                return Uni.createFrom().item(Claim.followUp(job));
             }
             if (status == JobStatus.RUNNING && isAlive(job)) {
                 // Not "nothing to do": a replica killed a second ago still looks alive, and acking
@@ -90,8 +94,13 @@ public class IngestJobService {
         });
     }
 
-    public Uni<Void> stepSucceeded(UUID jobId, StepId step, String detail) {
-        return update(jobId, job -> endStep(job, step, "succeeded", detail));
+    public Uni<Void> stepSucceeded(UUID jobId, StepId step, String detail, List<String> warnings) {
+        return update(jobId, job -> {
+            StepRecord record = endStep(job, step, "succeeded", detail);
+            if (record != null) {
+                record.warnings = new ArrayList<>(warnings);
+            }
+        });
     }
 
     /** Ends the job; {@code step} is the step that decided the outcome. */
@@ -119,13 +128,63 @@ public class IngestJobService {
         return update(jobId, job -> job.hash = hash);
     }
 
-    /** The job's load committed: from now on only update-metadata may run for it. */
-    public Uni<Void> recordLoaded(UUID jobId, String hash, long rows) {
+    /**
+     * The job's load committed: from now on only update-metadata may run for it. A first load owes
+     * CKAN its default views, unless CKAN's own datapusher hook creates them (POST /job jobs).
+     */
+    public Uni<Void> recordLoaded(UUID jobId, String hash, long rows, boolean firstLoad) {
         return update(jobId, job -> {
             job.loadedAt = now();
             job.hash = hash;
             job.rows = rows;
+            job.viewsDue = firstLoad && !job.submittedByDatapusherPlugin();
         });
+    }
+
+    /** The default views exist now, or CKAN refused them for good ({@code warning} says why). */
+    public Uni<Void> viewsSettled(UUID jobId, String warning) {
+        return update(jobId, job -> {
+            job.viewsDue = false;
+            if (warning != null) {
+                lastRecordOf(job, StepId.UPDATE_METADATA).ifPresent(r -> r.warnings.add(warning));
+            }
+        });
+    }
+
+    public Uni<Void> countCallbackAttempt(UUID jobId) {
+        return update(jobId, job -> job.callbackAttempts++);
+    }
+
+    /** The callback was delivered, skipped for a newer submission, or given up ({@code note} says why). */
+    public Uni<Void> callbackSettled(UUID jobId, CallbackState state, String note) {
+        return update(jobId, job -> {
+            job.callbackState = state.id();
+            if (note != null) {
+                lastRecordOf(job, job.step == null ? null : StepId.fromId(job.step)).ifPresent(r -> r.warnings.add(note));
+            }
+        });
+    }
+
+    /**
+     * A job submitted through POST /job: the same job row as any other, plus what the callback and
+     * GET /job need. The callback is owed from the start and sent once the outcome is final.
+     */
+    @WithTransaction
+    public Uni<IngestJob> createSubmitted(String resourceId, boolean ignoreHash, String jobKeyHash, String resultUrl,
+                                          String metadataJson) {
+        IngestJob job = IngestJob.queued(UUID.randomUUID(), resourceId, ignoreHash, now());
+        job.jobKeyHash = jobKeyHash;
+        job.resultUrl = resultUrl;
+        job.callbackMetadata = metadataJson;
+        job.callbackState = CallbackState.PENDING.id();
+        return repository.persist(job);
+    }
+
+    /** Whether CKAN submitted a newer job for the same resource through POST /job: its task follows that one. */
+    @WithSession
+    public Uni<Boolean> hasNewerSubmission(IngestJob job) {
+        return repository.count("resourceId = ?1 and resultUrl is not null and createdAt > ?2 and jobId <> ?3",
+                job.resourceId, job.createdAt, job.jobId).map(n -> n > 0);
     }
 
     /** Metadata retry: the job waits for its next update-metadata attempt. */
@@ -147,16 +206,25 @@ public class IngestJobService {
         });
     }
 
-    /** Marks a job whose data is loaded as waiting for a metadata retry made by hand. */
+    /**
+     * A retry by hand: a loaded job whose metadata failed waits for update-metadata again, and a
+     * callback that was given up is owed again.
+     */
     @WithTransaction
-    public Uni<IngestJob> requeueMetadata(UUID jobId) {
+    public Uni<Void> reopenFollowUp(UUID jobId, boolean metadata, boolean callback) {
         return repository.findById(jobId).invoke(job -> {
-            if (job != null && job.loadedAt != null) {
+            if (job == null) {
+                return;
+            }
+            if (metadata) {
                 job.status = JobStatus.METADATA_PENDING.id();
                 job.finishedAt = null;
-                job.updatedAt = now();
             }
-        });
+            if (callback) {
+                job.callbackState = CallbackState.PENDING.id();
+            }
+            job.updatedAt = now();
+        }).replaceWithVoid();
     }
 
     /** Refreshes the heartbeat of the jobs this replica is running. */
@@ -232,9 +300,9 @@ public class IngestJobService {
         return job.heartbeatAt != null && job.heartbeatAt.isAfter(now().minus(staleAfter));
     }
 
-    private static void endStep(IngestJob job, StepId step, String status, String detail) {
+    private static StepRecord endStep(IngestJob job, StepId step, String status, String detail) {
         if (step == null) {
-            return;
+            return null;
         }
         job.step = step.id();
         for (int i = job.steps.items.size() - 1; i >= 0; i--) {
@@ -244,9 +312,21 @@ public class IngestJobService {
                 record.finishedAt = now();
                 record.durationMs = Duration.between(record.startedAt, record.finishedAt).toMillis();
                 record.detail = detail;
-                return;
+                return record;
             }
         }
+        return null;
+    }
+
+    /** The newest record of a step, or of any step when {@code step} is null. */
+    private static Optional<StepRecord> lastRecordOf(IngestJob job, StepId step) {
+        for (int i = job.steps.items.size() - 1; i >= 0; i--) {
+            StepRecord record = job.steps.items.get(i);
+            if (step == null || record.step.equals(step.id())) {
+                return Optional.of(record);
+            }
+        }
+        return Optional.empty();
     }
 
     private static OffsetDateTime now() {

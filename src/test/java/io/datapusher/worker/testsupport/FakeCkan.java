@@ -12,11 +12,16 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -66,9 +71,20 @@ public final class FakeCkan implements AutoCloseable {
     private static final Pattern ACTION_PATH = Pattern.compile("^/api(?:/3)?/action/([^/]+)/?$");
     private static final Pattern DOWNLOAD_PATH =
             Pattern.compile("^/dataset/([^/]+)/resource/([^/]+)/download(?:/([^/]*))?$");
-    private static final Set<String> ACTIONS = Set.of("status_show", "resource_show", "resource_patch");
+    private static final Set<String> ACTIONS = Set.of("status_show", "resource_show", "resource_patch",
+            "resource_create_default_resource_views", "datapusher_hook");
     private static final Set<String> SIDE_EFFECT_FREE = Set.of("status_show", "resource_show");
     private static final DateTimeFormatter CKAN_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
+    /** Python's {@code %Y-%m-%dT%H:%M:%S.%f}: the fraction is required, one to six digits. */
+    private static final DateTimeFormatter PYTHON_STRPTIME = new java.time.format.DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd'T'HH:mm:ss.")
+            .appendFraction(java.time.temporal.ChronoField.MICRO_OF_SECOND, 1, 6, false)
+            .toFormatter();
+    /** The same, with an optional fraction, for dateutil-style parsing. */
+    private static final DateTimeFormatter PYTHON_STRPTIME_LENIENT = new java.time.format.DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd'T'HH:mm:ss")
+            .optionalStart().appendFraction(java.time.temporal.ChronoField.MICRO_OF_SECOND, 1, 6, true).optionalEnd()
+            .toFormatter();
     private static final String SOLR_DOWN_MESSAGE = "Unable to add package to search index: Solr returned an error: "
             + "Failed to connect to server at http://solr:8983/solr/ckan/update?commit=true: "
             + "HTTPConnectionPool(host='solr', port=8983): Max retries exceeded with url: "
@@ -87,6 +103,8 @@ public final class FakeCkan implements AutoCloseable {
     private final Map<String, Integer> downloads = new HashMap<>();
     private final Set<String> privateResources = new HashSet<>();
     private final Map<String, InjectedFailure> failNext = new HashMap<>();
+    private final Map<String, Map<String, Object>> tasks = new HashMap<>();
+    private final Map<String, List<String>> views = new HashMap<>();
     private HttpServer server;
 
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -98,6 +116,10 @@ public final class FakeCkan implements AutoCloseable {
     private volatile boolean serviceUnavailable;
     private volatile Duration slow = Duration.ZERO;
     private volatile boolean acceptChunkedBodies;
+    private volatile String datapusherUrl;
+    private final java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<String>> nextHook =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private record InjectedFailure(int status, int remaining) {
     }
@@ -308,7 +330,10 @@ public final class FakeCkan implements AutoCloseable {
             downloads.clear();
             privateResources.clear();
             failNext.clear();
+            tasks.clear();
+            views.clear();
         }
+        nextHook.set(null);
         requests.clear();
         version = DEFAULT_VERSION;
         badToken = false;
@@ -413,6 +438,282 @@ public final class FakeCkan implements AutoCloseable {
     public FakeCkan acceptChunkedBodies(boolean accept) {
         this.acceptChunkedBodies = accept;
         return this;
+    }
+
+    // ------------------------------------------------------------------ the datapusher plugin
+
+    /**
+     * Where this fake's datapusher plugin sends jobs, as {@code ckan.datapusher.url} (e.g.
+     * {@code http://127.0.0.1:8081/}). Its {@code ckan.datapusher.api_token} is the sysadmin token.
+     */
+    public FakeCkan datapusherUrl(String url) {
+        this.datapusherUrl = url;
+        return this;
+    }
+
+    /** What {@link #datapusherSubmit} got back. */
+    public record Submitted(boolean submitted, int status, Map<String, Object> answer) {
+    }
+
+    /**
+     * CKAN's {@code datapusher_submit} as the plugin, the "Upload to DataStore" button and the CLI
+     * run it (ckanext/datapusher/logic/action.py): a fresh pending task means a duplicate and no
+     * request; otherwise the task is {@code submitting}, {@code POST <datapusher url>job} gets five
+     * seconds, and a 2xx answer's {@code job_id} and {@code job_key} make the task {@code pending}.
+     * Any other answer puts the task in {@code error} with the service's {@code error} text.
+     */
+    public Submitted datapusherSubmit(String resourceId, boolean ignoreHash) {
+        String url = Objects.requireNonNull(datapusherUrl, "call datapusherUrl(...) first");
+        Map<String, Object> resource;
+        synchronized (lock) {
+            resource = deepCopy(requireResource(resourceId));
+            Map<String, Object> existing = tasks.get(resourceId);
+            if (existing != null && "pending".equals(existing.get("state"))) {
+                LocalDateTime updated = LocalDateTime.parse(existing.get("last_updated").toString(), CKAN_TIME);
+                if (Duration.between(updated, LocalDateTime.now(ZoneOffset.UTC)).toSeconds() < 3600) {
+                    return new Submitted(false, 0, Map.of());
+                }
+            }
+        }
+        String taskCreated = pythonUtcNow();
+        putTask(resourceId, "submitting", "{}", "{}");
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("ignore_hash", ignoreHash);
+        metadata.put("ckan_url", baseUrl());
+        metadata.put("resource_id", resourceId);
+        metadata.put("set_url_type", false);
+        metadata.put("task_created", taskCreated);
+        metadata.put("original_url", resource.get("url"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("api_key", token);
+        body.put("job_type", "push_to_datastore");
+        body.put("result_url", baseUrl() + "/api/3/action/datapusher_hook");
+        body.put("metadata", metadata);
+        HttpResponse<String> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(URI.create(url.endsWith("/") ? url + "job" : url + "/job"))
+                    .timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(toJson(body))).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            putTask(resourceId, "error", "{}", toText(Map.of("message", "Could not connect to DataPusher.", "details", e.toString())));
+            return new Submitted(false, -1, Map.of());
+        }
+        Map<String, Object> answer = asObject(response.body().getBytes(StandardCharsets.UTF_8));
+        if (response.statusCode() / 100 != 2) {
+            String error = answer != null && answer.get("error") instanceof String text ? " " + text : "";
+            putTask(resourceId, "error", "{}", toText(Map.of("message", "An Error occurred while sending the job: "
+                    + response.statusCode() + error, "status_code", response.statusCode())));
+            return new Submitted(false, response.statusCode(), answer == null ? Map.of() : answer);
+        }
+        // CKAN reads both keys without a default: a missing one is a KeyError, the task stays submitting
+        Object jobId = Objects.requireNonNull(answer, "not JSON").get("job_id");
+        Object jobKey = answer.get("job_key");
+        if (jobId == null || jobKey == null) {
+            throw new IllegalStateException("POST /job answered without job_id or job_key: " + answer);
+        }
+        putTask(resourceId, "pending", toText(Map.of("job_id", jobId, "job_key", jobKey)), "{}");
+        return new Submitted(true, response.statusCode(), answer);
+    }
+
+    /**
+     * CKAN's {@code datapusher_status}, which the DataStore tab renders: the task's state, and the
+     * worker's {@code GET /job/<id>} read with the job key, whose every log timestamp must parse with
+     * {@code %Y-%m-%dT%H:%M:%S.%f} (else CKAN's page fails with a 500, and so does this method).
+     */
+    public Map<String, Object> datapusherStatus(String resourceId) {
+        Map<String, Object> task = task(resourceId);
+        if (task == null) {
+            throw new IllegalStateException("no datapusher task for " + resourceId);
+        }
+        Map<String, Object> value = asObject(task.get("value").toString().getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("status", task.get("state"));
+        status.put("last_updated", task.get("last_updated"));
+        status.put("error", asObject(task.get("error").toString().getBytes(StandardCharsets.UTF_8)));
+        Object jobId = value == null ? null : value.get("job_id");
+        status.put("job_id", jobId);
+        Object info = null;
+        if (jobId != null) {
+            String url = datapusherUrl.endsWith("/") ? datapusherUrl + "job/" + jobId : datapusherUrl + "/job/" + jobId;
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                        .header("Authorization", String.valueOf(value.get("job_key"))).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() / 100 != 2) {
+                    info = Map.of("error", "cannot connect to datapusher");
+                } else {
+                    Map<String, Object> detail = asObject(response.body().getBytes(StandardCharsets.UTF_8));
+                    @SuppressWarnings("unchecked")
+                    List<Map<String, Object>> logs = (List<Map<String, Object>>) Objects.requireNonNull(detail).get("logs");
+                    for (Map<String, Object> line : logs) {
+                        if (line.containsKey("timestamp")) {
+                            LocalDateTime.parse(line.get("timestamp").toString(), PYTHON_STRPTIME);
+                        }
+                    }
+                    info = detail;
+                }
+            } catch (IOException | InterruptedException e) {
+                info = Map.of("error", "cannot connect to datapusher");
+            }
+        }
+        status.put("task_info", info);
+        return status;
+    }
+
+    /**
+     * Runs {@code action} (with the resource id) once, when the next datapusher_hook arrives and
+     * before CKAN handles it: e.g. a curator re-uploading the file while the job ran.
+     */
+    public FakeCkan onNextHook(java.util.function.Consumer<String> action) {
+        nextHook.set(action);
+        return this;
+    }
+
+    /** Makes a resource's task look {@code age} old, as a task left pending since then would. */
+    public void ageTask(String resourceId, Duration age) {
+        synchronized (lock) {
+            Map<String, Object> task = tasks.get(resourceId);
+            if (task == null) {
+                throw new IllegalArgumentException("no task for " + resourceId);
+            }
+            task.put("last_updated", LocalDateTime.now(ZoneOffset.UTC).minus(age).format(CKAN_TIME));
+        }
+    }
+
+    /** The datapusher task of a resource, as task_status_show would show it, or null. */
+    public Map<String, Object> task(String resourceId) {
+        synchronized (lock) {
+            Map<String, Object> task = tasks.get(resourceId);
+            return task == null ? null : new LinkedHashMap<>(task);
+        }
+    }
+
+    /** The view types created for a resource by resource_create_default_resource_views, oldest first. */
+    public List<String> views(String resourceId) {
+        synchronized (lock) {
+            return List.copyOf(views.getOrDefault(resourceId, List.of()));
+        }
+    }
+
+    /** The bodies of every datapusher_hook request, oldest first. */
+    public List<Map<String, Object>> hooks() {
+        return requests("datapusher_hook").stream().map(RecordedRequest::body).toList();
+    }
+
+    private void putTask(String resourceId, String state, String value, String error) {
+        synchronized (lock) {
+            Map<String, Object> task = tasks.computeIfAbsent(resourceId, id -> new LinkedHashMap<>());
+            task.put("entity_id", resourceId);
+            task.put("task_type", "datapusher");
+            task.put("key", "datapusher");
+            task.put("state", state);
+            task.put("value", value);
+            task.put("error", error);
+            task.put("last_updated", now());
+        }
+    }
+
+    /**
+     * CKAN's {@code datapusher_hook}: the token must be allowed to update the resource; the task
+     * takes the reported status; on {@code complete} the default views are made and, when the
+     * resource changed after the job was submitted, the resource is submitted again before this
+     * request answers, exactly as CKAN does it (a synchronous POST /job back to the worker).
+     */
+    private Response datapusherHook(Map<String, Object> data, boolean sysadmin) {
+        if (!(data.get("metadata") instanceof Map<?, ?> metadata) || data.get("status") == null) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("__type", "Validation Error");
+            error.put(data.get("status") == null ? "status" : "metadata", List.of("Missing value"));
+            return envelopeError(409, "datapusher_hook", error);
+        }
+        Object rid = metadata.get("resource_id");
+        if (rid == null) {
+            return missingId("datapusher_hook");
+        }
+        String resourceId = rid.toString();
+        if (!sysadmin) {
+            return envelopeError(403, "datapusher_hook", accessDenied("User  not authorized to update resource " + resourceId));
+        }
+        java.util.function.Consumer<String> before = nextHook.getAndSet(null);
+        if (before != null) {
+            before.accept(resourceId);
+        }
+        String status = data.get("status").toString();
+        boolean resubmit = false;
+        synchronized (lock) {
+            Map<String, Object> task = tasks.get(resourceId);
+            if (task == null) {
+                return envelopeError(404, "datapusher_hook", Map.of("__type", "Not Found Error", "message", "Not found: Task not found"));
+            }
+            task.put("state", status);
+            task.put("last_updated", now());
+            Map<String, Object> resource = resources.get(resourceId);
+            if ("complete".equals(status) && resource != null) {
+                List<String> existing = views.computeIfAbsent(resourceId, id -> new ArrayList<>());
+                if (Boolean.TRUE.equals(resource.get("datastore_active")) && !existing.contains("datatables_view")) {
+                    existing.add("datatables_view");
+                }
+                Object lastModified = resource.get("last_modified");
+                Object taskCreated = metadata.get("task_created");
+                if (lastModified != null && taskCreated != null) {
+                    try {
+                        resubmit = LocalDateTime.parse(lastModified.toString(), CKAN_TIME)
+                                .isAfter(LocalDateTime.parse(taskCreated.toString().replace(' ', 'T'), PYTHON_STRPTIME_LENIENT));
+                    } catch (DateTimeParseException ignored) {
+                        // CKAN ignores a ValueError here too
+                    }
+                } else if (resource.get("url") != null && metadata.get("original_url") != null
+                        && !resource.get("url").equals(metadata.get("original_url"))) {
+                    resubmit = true;
+                }
+            }
+        }
+        if (resubmit) {
+            datapusherSubmit(resourceId, false);
+        }
+        return ok("datapusher_hook", null);
+    }
+
+    private Response createDefaultViews(Map<String, Object> data, boolean sysadmin) {
+        if (!sysadmin) {
+            return envelopeError(403, "resource_create_default_resource_views",
+                    accessDenied("User  not authorized to create views"));
+        }
+        if (!(data.get("resource") instanceof Map<?, ?> resource) || resource.get("id") == null) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("__type", "Validation Error");
+            error.put("resource", List.of("Missing value"));
+            return envelopeError(409, "resource_create_default_resource_views", error);
+        }
+        String id = resource.get("id").toString();
+        List<Object> created = new ArrayList<>();
+        synchronized (lock) {
+            if (!resources.containsKey(id)) {
+                return envelopeError(404, "resource_create_default_resource_views", notFound());
+            }
+            List<String> existing = views.computeIfAbsent(id, k -> new ArrayList<>());
+            // datatables_view needs the data in the DataStore (can_view reads datastore_active), and is made once
+            if (Boolean.TRUE.equals(data.get("create_datastore_views")) && Boolean.TRUE.equals(resource.get("datastore_active"))
+                    && !existing.contains("datatables_view")) {
+                existing.add("datatables_view");
+                created.add(Map.of("view_type", "datatables_view", "resource_id", id, "title", "Table"));
+            }
+        }
+        return ok("resource_create_default_resource_views", created);
+    }
+
+    private String toText(Object value) {
+        return new String(toJson(value), StandardCharsets.UTF_8);
+    }
+
+    /** Python's {@code str(datetime.utcnow())}: a space, and no fraction when microseconds are 0. */
+    private static String pythonUtcNow() {
+        LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+        String text = now.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+        int micros = now.getNano() / 1000;
+        return micros == 0 ? text : text + String.format(".%06d", micros);
     }
 
     // ------------------------------------------------------------------ HTTP
@@ -527,6 +828,8 @@ public final class FakeCkan implements AutoCloseable {
             case "status_show" -> ok(action, statusShow());
             case "resource_show" -> resourceShow(data, sysadmin);
             case "resource_patch" -> resourcePatch(data, sysadmin);
+            case "resource_create_default_resource_views" -> createDefaultViews(data, sysadmin);
+            case "datapusher_hook" -> datapusherHook(data, sysadmin);
             default -> jsonString(400, "Bad request - Action name not known: " + action);
         };
     }

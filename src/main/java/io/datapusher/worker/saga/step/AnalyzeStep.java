@@ -46,8 +46,7 @@ public class AnalyzeStep implements IngestStep {
                 Analysis analysis = files.analyze(context.file().path(), context.resource().format(), options,
                         path -> analyzer.analyze(path, options));
                 return context.withAnalysis(analysis, analysis.rows() + " rows, " + analysis.columns().size()
-                        + " columns, " + analysis.encoding() + ", " + analysis.format()
-                        + (analysis.warnings().isEmpty() ? "" : "; warnings: " + String.join("; ", analysis.warnings())));
+                        + " columns, " + analysis.encoding() + ", " + analysis.format(), analysis.warnings());
             } catch (AnalysisException e) {
                 throw StepFailure.failed(e.getMessage(), e);
             }

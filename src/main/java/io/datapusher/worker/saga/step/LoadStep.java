@@ -38,7 +38,7 @@ public class LoadStep implements IngestStep {
         return Offload.blocking(() -> {
             try {
                 LoadResult result = loader.load(request);
-                return context.withLoadResult(result, describe(result));
+                return context.withLoadResult(result, describe(result), result.warnings());
             } catch (SupersededException e) {
                 throw StepFailure.superseded(e.getMessage(), e);
             } catch (LoadException e) {
@@ -54,7 +54,6 @@ public class LoadStep implements IngestStep {
     private static String describe(LoadResult result) {
         return result.rows() + " rows loaded" + (result.replaced() ? ", previous table replaced" : ", new table")
                 + "; copy " + result.copyMillis() + " ms, indexes " + result.indexMillis() + " ms, swap "
-                + result.swapMillis() + " ms"
-                + (result.warnings().isEmpty() ? "" : "; warnings: " + String.join("; ", result.warnings()));
+                + result.swapMillis() + " ms";
     }
 }

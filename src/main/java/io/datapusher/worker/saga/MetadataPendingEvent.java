@@ -1,4 +1,4 @@
-package io.datapusher.worker.messaging;
+package io.datapusher.worker.saga;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -6,9 +6,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.UUID;
 
 /**
- * A job whose data is live but whose CKAN metadata is not yet updated (design.md §6).
+ * The durable reminder that a job still owes CKAN something after its outcome is known: its
+ * metadata ({@code resource_patch}) while the data is live but CKAN was unreachable, the default
+ * views of a first load, or the DataPusher callback. It travels through the metadata-pending delay
+ * queues; its fields are the queue's contract with operators and tools.
  *
- * @param attempt how many update-metadata attempts have been made so far
+ * @param attempt how many follow-up rounds have failed so far
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record MetadataPendingEvent(@JsonProperty("job_id") UUID jobId,

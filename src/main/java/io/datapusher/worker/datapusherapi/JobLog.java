@@ -1,0 +1,82 @@
+package io.datapusher.worker.datapusherapi;
+
+import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobStatus;
+import io.datapusher.worker.StepRecord;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The "Upload Log" of CKAN's DataStore tab, made from the job row: one line per step and per
+ * warning, then a line that says how the job stands. CKAN's template marks {@code INFO} lines with
+ * a check and every other level with an exclamation mark, and parses each timestamp with
+ * {@code %Y-%m-%dT%H:%M:%S.%f}, so timestamps are UTC with exactly six fraction digits.
+ */
+public final class JobLog {
+
+    /** The format CKAN's datapusher_status parses; a timestamp without microseconds makes its page fail. */
+    public static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
+
+    public enum Level { INFO, WARNING, ERROR }
+
+    /** @param step the saga step the line is about, or null for the job as a whole */
+    public record Line(OffsetDateTime at, Level level, String step, String message) {
+    }
+
+    private JobLog() {
+    }
+
+    public static String timestamp(OffsetDateTime at) {
+        return at.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime().format(TIMESTAMP);
+    }
+
+    public static List<Line> of(IngestJob job) {
+        List<Line> lines = new ArrayList<>();
+        lines.add(new Line(job.createdAt, Level.INFO, null, "Job " + job.jobId + " received for resource " + job.resourceId));
+        boolean failureShown = false;
+        for (StepRecord record : job.steps.items) {
+            OffsetDateTime at = record.finishedAt != null ? record.finishedAt : record.startedAt;
+            if ("running".equals(record.status)) {
+                lines.add(new Line(at, Level.INFO, record.step, record.step + ": running"));
+            } else if ("failed".equals(record.status)) {
+                lines.add(new Line(at, Level.ERROR, record.step, record.step + ": " + orElse(record.detail, "failed")));
+                failureShown = failureShown || record.detail != null && record.detail.equals(job.error);
+            } else {
+                lines.add(new Line(at, Level.INFO, record.step, record.step + ": " + orElse(record.detail, "done")));
+            }
+            for (String warning : record.warnings == null ? List.<String>of() : record.warnings) {
+                lines.add(new Line(at, Level.WARNING, record.step, record.step + ": " + warning));
+            }
+        }
+        ending(job, failureShown).ifPresent(lines::add);
+        return lines;
+    }
+
+    private static java.util.Optional<Line> ending(IngestJob job, boolean failureShown) {
+        OffsetDateTime at = job.finishedAt != null ? job.finishedAt : job.updatedAt;
+        JobStatus status = job.jobStatus();
+        Line line = switch (status) {
+            case COMPLETE -> new Line(at, Level.INFO, null, "Complete: the DataStore table holds "
+                    + (job.rows == null ? "the file's" : job.rows) + " rows");
+            case SKIPPED -> new Line(at, Level.INFO, null, "Complete: nothing to load (" + orElse(job.error, "skipped") + ")");
+            case SUPERSEDED -> new Line(at, Level.INFO, null, "Complete: superseded (" + orElse(job.error, "a newer load won") + ")");
+            case FAILED -> new Line(at, Level.ERROR, null, failureShown || job.error == null
+                    ? "The job failed" : "The job failed: " + job.error);
+            case METADATA_PENDING -> new Line(at, Level.WARNING, null, "The data is live in the DataStore, but CKAN's "
+                    + "metadata is not updated yet (" + job.attempts + " attempt" + (job.attempts == 1 ? "" : "s")
+                    + "): " + orElse(job.error, "CKAN is unavailable") + ". The worker keeps retrying.");
+            case QUEUED -> job.error == null ? null
+                    : new Line(at, Level.WARNING, null, "Waiting for a retry: " + job.error);
+            case RUNNING -> null;
+        };
+        return java.util.Optional.ofNullable(line);
+    }
+
+    private static String orElse(String text, String fallback) {
+        return text == null || text.isBlank() ? fallback : text;
+    }
+}

@@ -1,0 +1,304 @@
+package io.datapusher.worker.saga;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datapusher.worker.CallbackState;
+import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobStatus;
+import io.datapusher.worker.client.CkanClient;
+import io.datapusher.worker.client.CkanRejectedException;
+import io.datapusher.worker.datapusherapi.CkanTaskState;
+import io.datapusher.worker.datapusherapi.JobDocument;
+import io.datapusher.worker.datastore.DatastoreLoader;
+import io.datapusher.worker.datastore.LiveTable;
+import io.datapusher.worker.service.IngestJobService;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Everything a job owes CKAN once its outcome is known, and the one place that retries it:
+ * <ul>
+ *   <li>its metadata ({@code resource_patch}), when the data went live but CKAN could not be
+ *       updated (the job is {@code metadata_pending});</li>
+ *   <li>the default views of a first load (the "Table" preview), for jobs that did not come from
+ *       CKAN's datapusher plugin, whose own hook creates them;</li>
+ *   <li>the DataPusher callback ({@code datapusher_hook}) of a job submitted through POST /job,
+ *       once its outcome is final.</li>
+ * </ul>
+ * What fails for a transient reason waits in a delay queue ({@link FollowUpScheduler}) for the next
+ * round, with a backoff, until the attempts are used up and the event is parked. None of it ever
+ * touches the DataStore: a newer load that overtook the job only makes it {@code superseded}.
+ */
+@ApplicationScoped
+public class FollowUp {
+
+    private static final Logger LOG = Logger.getLogger(FollowUp.class);
+
+    /**
+     * CKAN records its task as pending only after POST /job has answered; a callback that arrived
+     * first would be overwritten and leave the task pending for good.
+     */
+    static final Duration CALLBACK_NOT_BEFORE = Duration.ofSeconds(1);
+
+    private final IngestJobService jobs;
+    private final CkanClient ckan;
+    private final DatastoreLoader datastore;
+    private final FollowUpScheduler scheduler;
+
+    public FollowUp(IngestJobService jobs, CkanClient ckan, DatastoreLoader datastore, FollowUpScheduler scheduler) {
+        this.jobs = jobs;
+        this.ckan = ckan;
+        this.datastore = datastore;
+        this.scheduler = scheduler;
+    }
+
+    /**
+     * {@code resource_patch} saying the data is in the DataStore. Its Solr-down failure commits
+     * nothing. Fails with a {@link StepFailure}: {@code failed} when CKAN refuses (4xx), else
+     * {@code metadata_pending}.
+     */
+    public Uni<Void> patchMetadata(String resourceId, String hash) {
+        ObjectNode patch = JsonNodeFactory.instance.objectNode()
+                .put("id", resourceId)
+                .put("datastore_active", true)
+                .put("datastore_contains_all_records_of_source_file", true)
+                .put("hash", hash);
+        return ckan.resourcePatch(patch)
+                .replaceWithVoid()
+                .onFailure(CkanRejectedException.class).transform(e -> StepFailure.failed(
+                        "the data is loaded, but CKAN refused resource_patch: " + e.getMessage(), e))
+                .onFailure(e -> !(e instanceof StepFailure)).transform(e -> StepFailure.metadataPending(
+                        "the data is loaded, but CKAN's metadata could not be updated yet: " + e.getMessage(), e));
+    }
+
+    /**
+     * Right after the saga has written the job's outcome, before its message is acked: a job whose
+     * metadata is pending gets its first retry scheduled; otherwise what is due is done now, and
+     * what fails transiently is scheduled.
+     */
+    public Uni<Void> afterSaga(UUID jobId) {
+        return jobs.find(jobId).chain(job -> {
+            if (job == null) {
+                return Uni.createFrom().voidItem();
+            }
+            if (job.jobStatus() == JobStatus.METADATA_PENDING) {
+                return scheduler.retryLater(new MetadataPendingEvent(job.jobId, job.resourceId,
+                        Math.max(job.attempts, 1), job.error, job.hash));
+            }
+            return settleDue(job.jobId, new MetadataPendingEvent(job.jobId, job.resourceId, 0, null, job.hash));
+        });
+    }
+
+    /** One round of a metadata-pending event. */
+    public Uni<Void> retry(MetadataPendingEvent event) {
+        return jobs.find(event.jobId()).chain(job -> {
+            if (job == null) {
+                LOG.infof("Follow-up of job %s: the job is unknown, nothing to do", event.jobId());
+                return Uni.createFrom().voidItem();
+            }
+            if (job.jobStatus() == JobStatus.METADATA_PENDING) {
+                return retryMetadata(job, event);
+            }
+            if (!owesCkan(job)) {
+                LOG.infof("Follow-up of job %s: the job is %s and owes CKAN nothing", job.jobId, job.status);
+                return Uni.createFrom().voidItem();
+            }
+            return settleDue(job.jobId, event);
+        });
+    }
+
+    /**
+     * What a retry by hand started.
+     *
+     * @param status the job's status now, when {@code started}
+     * @param why    why nothing was started, when the job owes CKAN nothing
+     */
+    public record ByHand(boolean known, boolean started, JobStatus status, String why) {
+        static ByHand unknown() {
+            return new ByHand(false, false, null, null);
+        }
+
+        static ByHand nothingOwed(String why) {
+            return new ByHand(true, false, null, why);
+        }
+
+        static ByHand started(JobStatus status) {
+            return new ByHand(true, true, status, null);
+        }
+    }
+
+    /**
+     * Starts a new round of attempts for what a job still owes CKAN, typically after its event was
+     * parked: the metadata of a loaded job that failed or is pending, a callback that was given up,
+     * default views still due.
+     */
+    public Uni<ByHand> retryByHand(UUID jobId) {
+        return jobs.find(jobId).chain(job -> {
+            if (job == null) {
+                return Uni.createFrom().item(ByHand.unknown());
+            }
+            boolean metadata = job.loadedAt != null && job.hash != null
+                    && (job.jobStatus() == JobStatus.FAILED || job.jobStatus() == JobStatus.METADATA_PENDING);
+            CallbackState callback = job.callback();
+            boolean callbackOwed = callback == CallbackState.FAILED || callback == CallbackState.PENDING;
+            if (!metadata && !callbackOwed && !job.viewsDue) {
+                String why = job.loadedAt == null
+                        ? "job " + jobId + " never loaded its data; submit the resource again instead"
+                        : "job " + jobId + " is " + job.status + "; there is nothing left to tell CKAN";
+                return Uni.createFrom().item(ByHand.nothingOwed(why));
+            }
+            MetadataPendingEvent event = new MetadataPendingEvent(job.jobId, job.resourceId, 0, job.error, job.hash);
+            return jobs.reopenFollowUp(jobId, metadata, callbackOwed)
+                    .chain(() -> scheduler.retryNow(event))
+                    .chain(() -> jobs.find(jobId))
+                    .map(reopened -> ByHand.started(reopened.jobStatus()));
+        });
+    }
+
+    /** Whether a job whose outcome is final still owes CKAN default views or its callback. */
+    public static boolean owesCkan(IngestJob job) {
+        return job.viewsDue || job.callback() == CallbackState.PENDING;
+    }
+
+    private Uni<Void> retryMetadata(IngestJob job, MetadataPendingEvent event) {
+        return overtakenBy(event).chain(newer -> {
+            if (newer.isPresent()) {
+                String why = "a newer load (job " + newer.get() + ") replaced this job's data before CKAN's metadata "
+                        + "was updated; that job updates CKAN itself";
+                LOG.infof("Follow-up of job %s: superseded: %s", job.jobId, why);
+                return jobs.metadataEnded(job.jobId, JobStatus.SUPERSEDED, why)
+                        .chain(() -> settleDue(job.jobId, event));
+            }
+            return jobs.countMetadataAttempt(job.jobId)
+                    .chain(() -> patchMetadata(job.resourceId, event.hash()))
+                    .chain(() -> {
+                        LOG.infof("Follow-up of job %s: CKAN's metadata updated after %d attempt(s)", job.jobId,
+                                event.attempt() + 1);
+                        return jobs.metadataEnded(job.jobId, JobStatus.COMPLETE, null);
+                    })
+                    .chain(() -> settleDue(job.jobId, event))
+                    .onFailure(StepFailure.class).recoverWithUni(f -> {
+                        StepFailure failure = (StepFailure) f;
+                        if (failure.outcome() == JobStatus.FAILED) {
+                            return jobs.metadataEnded(job.jobId, JobStatus.FAILED, failure.getMessage())
+                                    .chain(() -> settleDue(job.jobId, event));
+                        }
+                        return reschedule(job.jobId, event, failure.getMessage());
+                    });
+        });
+    }
+
+    /** Default views, then the callback; a transient failure of either schedules the next round. */
+    private Uni<Void> settleDue(UUID jobId, MetadataPendingEvent event) {
+        return jobs.find(jobId).chain(job -> views(job)
+                .chain(viewsError -> callback(job).map(callbackError -> viewsError.or(() -> callbackError)))
+                .chain(error -> error.isEmpty() ? Uni.createFrom().voidItem() : reschedule(jobId, event, error.get())));
+    }
+
+    /** Creates the default views of a first load; an empty result when nothing is left to retry. */
+    private Uni<Optional<String>> views(IngestJob job) {
+        if (!job.viewsDue || job.jobStatus() != JobStatus.COMPLETE) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return ckan.resourceShow(job.resourceId)
+                .chain(resource -> ckan.createDefaultViews(resource.extras()))
+                .chain(created -> jobs.viewsSettled(job.jobId, null))
+                .map(ignored -> Optional.<String>empty())
+                .onFailure(CkanRejectedException.class).recoverWithUni(e -> jobs.viewsSettled(job.jobId,
+                                "CKAN refused to create the default views: " + e.getMessage())
+                        .map(ignored -> Optional.<String>empty()))
+                .onFailure(e -> !(e instanceof CkanRejectedException)).recoverWithItem(e -> Optional.of(
+                        "the default views could not be created yet: " + e.getMessage()));
+    }
+
+    /** Posts the DataPusher callback of a finished POST /job job; an empty result when nothing is left to retry. */
+    private Uni<Optional<String>> callback(IngestJob job) {
+        if (job.callback() != CallbackState.PENDING || !CkanTaskState.of(job.jobStatus()).isFinal()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return jobs.hasNewerSubmission(job).chain(newer -> {
+            if (newer) {
+                return jobs.callbackSettled(job.jobId, CallbackState.SKIPPED, "no callback sent: CKAN submitted a newer "
+                                + "job for this resource, and its task follows that job")
+                        .map(ignored -> Optional.<String>empty());
+            }
+            JsonNode body = JobDocument.of(job);
+            return notBefore(job.createdAt.plus(CALLBACK_NOT_BEFORE))
+                    .chain(() -> jobs.countCallbackAttempt(job.jobId))
+                    .chain(() -> ckan.datapusherHook(job.resultUrl, body))
+                    .chain(answer -> {
+                        LOG.infof("Job %s: told CKAN its task is %s", job.jobId, body.path("status").asText());
+                        return jobs.callbackSettled(job.jobId, CallbackState.SENT, null);
+                    })
+                    .map(ignored -> Optional.<String>empty())
+                    .onFailure(CallbackRefused::test).recoverWithUni(e -> jobs.callbackSettled(job.jobId,
+                                    CallbackState.FAILED, "CKAN refused the datapusher_hook callback: " + e.getMessage())
+                            .map(ignored -> Optional.<String>empty()))
+                    .onFailure(e -> !CallbackRefused.test(e)).recoverWithItem(e -> Optional.of(
+                            "the datapusher_hook callback could not be delivered yet: " + e.getMessage()));
+        });
+    }
+
+    /**
+     * Whether CKAN refused the callback for good. A 401 or 403 is a token an operator can still
+     * fix, so it is retried like an outage; a 400, 404 (the task is gone) or 409 never changes.
+     */
+    private static final class CallbackRefused {
+        static boolean test(Throwable e) {
+            return e instanceof CkanRejectedException rejected && rejected.status() != 401 && rejected.status() != 403;
+        }
+    }
+
+    private Uni<Void> reschedule(UUID jobId, MetadataPendingEvent event, String error) {
+        MetadataPendingEvent next = event.nextAttempt(error);
+        return jobs.find(jobId).chain(job -> {
+            boolean metadata = job.jobStatus() == JobStatus.METADATA_PENDING;
+            if (!scheduler.exhausted(next.attempt())) {
+                LOG.infof("Follow-up of job %s failed (round %d), next in %s: %s", jobId, next.attempt(),
+                        scheduler.delayAfter(next.attempt()), error);
+                Uni<Void> noted = metadata ? jobs.metadataStillPending(jobId, error) : Uni.createFrom().voidItem();
+                return noted.chain(() -> scheduler.retryLater(next));
+            }
+            String parked = " after " + next.attempt() + " attempts; the event is parked in " + scheduler.parkingQueue()
+                    + " (POST /api/jobs/" + jobId + "/retry-metadata to try again): " + error;
+            LOG.errorf("Follow-up of job %s given up%s", jobId, parked);
+            Uni<Void> settled = scheduler.park(next);
+            if (metadata) {
+                settled = settled.chain(() -> jobs.metadataEnded(jobId, JobStatus.FAILED,
+                        "the data is loaded, but CKAN's metadata is still not updated" + parked));
+            }
+            if (job.viewsDue) {
+                settled = settled.chain(() -> jobs.viewsSettled(jobId, "the default views were not created" + parked));
+            }
+            if (job.callback() == CallbackState.PENDING) {
+                settled = settled.chain(() -> jobs.callbackSettled(jobId, CallbackState.FAILED,
+                        "CKAN's datapusher_hook was not reached" + parked));
+            }
+            return settled;
+        });
+    }
+
+    private static Uni<Void> notBefore(OffsetDateTime moment) {
+        Duration wait = Duration.between(OffsetDateTime.now(ZoneOffset.UTC), moment);
+        if (wait.isNegative() || wait.isZero()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Offload.delay(wait);
+    }
+
+    /** The id of the job whose load replaced this one's, if any. */
+    private Uni<Optional<String>> overtakenBy(MetadataPendingEvent event) {
+        return Offload.blocking(() -> datastore.describe(event.resourceId()))
+                .map(live -> live.flatMap(LiveTable::marker)
+                        .map(LiveTable.Marker::jobId)
+                        .filter(loader -> loader != null && !loader.equals(event.jobId().toString())));
+    }
+}
