@@ -1,5 +1,6 @@
 package io.datapusher.worker.faults;
 
+import io.datapusher.worker.testsupport.WorkerProcess;
 import org.junit.jupiter.api.AfterAll;
 
 /**

@@ -1,5 +1,6 @@
 package io.datapusher.worker.faults;
 
+import io.datapusher.worker.testsupport.WorkerProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datapusher.worker.testsupport.DatastoreTestDatabase;
 import io.datapusher.worker.testsupport.FakeCkan;

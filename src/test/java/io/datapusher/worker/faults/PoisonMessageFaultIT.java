@@ -1,5 +1,6 @@
 package io.datapusher.worker.faults;
 
+import io.datapusher.worker.testsupport.WorkerProcess;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;

@@ -2,6 +2,7 @@ package io.datapusher.worker.saga.step;
 
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.StepId;
+import io.datapusher.worker.config.CkanConfig;
 import io.datapusher.worker.datastore.DatastoreLoader;
 import io.datapusher.worker.download.DownloadException;
 import io.datapusher.worker.download.DownloadedFile;
@@ -22,10 +23,12 @@ public class DownloadStep implements IngestStep {
 
     private final FileDownloader downloader;
     private final DatastoreLoader datastore;
+    private final CkanConfig ckan;
 
-    public DownloadStep(FileDownloader downloader, DatastoreLoader datastore) {
+    public DownloadStep(FileDownloader downloader, DatastoreLoader datastore, CkanConfig ckan) {
         this.downloader = downloader;
         this.datastore = datastore;
+        this.ckan = ckan;
     }
 
     @Override
@@ -38,7 +41,7 @@ public class DownloadStep implements IngestStep {
         return Offload.blocking(() -> {
             DownloadedFile file;
             try {
-                file = downloader.download(context.resource().url(), context.tempFilePrefix());
+                file = downloader.download(context.resource().downloadUrl(ckan.url()), context.tempFilePrefix());
             } catch (DownloadException e) {
                 throw StepFailure.failed(e.getMessage(), e);
             }

@@ -1,4 +1,4 @@
-package io.datapusher.worker.faults;
+package io.datapusher.worker.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,11 +23,13 @@ import java.util.concurrent.TimeUnit;
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) in a child JVM, so that a test
  * can kill it as an orchestrator would: {@link #kill()} is SIGKILL, {@link #terminate()} is
  * SIGTERM. Its output goes to {@code target/faults/<name>-<n>.log}. A restart is a new process with
- * the same environment (and a new HTTP port).
+ * the same environment (and a new HTTP port, unless the environment fixes {@code QUARKUS_HTTP_PORT}).
  */
 public final class WorkerProcess implements AutoCloseable {
 
     public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    /** Not passed to the worker: where its log goes (default {@code target/faults}). */
+    public static final String LOG_DIR = "WORKER_PROCESS_LOG_DIR";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> GENERATIONS =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -41,12 +43,14 @@ public final class WorkerProcess implements AutoCloseable {
 
     private WorkerProcess(String name, Map<String, String> environment, int generation) throws IOException {
         if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: the faults profile runs after the package phase");
+            throw new IllegalStateException(JAR + " is missing: the integration suites run after the package phase");
         }
         this.name = name;
         this.environment = Map.copyOf(environment);
-        this.port = freePort();
-        Path dir = Files.createDirectories(Path.of("target/faults"));
+        // A fixed port when the environment names one (CKAN's ckan.datapusher.url must find the worker).
+        this.port = environment.containsKey("QUARKUS_HTTP_PORT") ? Integer.parseInt(environment.get("QUARKUS_HTTP_PORT"))
+                : freePort();
+        Path dir = Files.createDirectories(Path.of(environment.getOrDefault(LOG_DIR, "target/faults")));
         this.log = dir.resolve(name + "-" + generation + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-XX:+UseSerialGC",
@@ -57,6 +61,7 @@ public final class WorkerProcess implements AutoCloseable {
         // Only what we give it, plus what a JVM needs to start: no ambient JOBS_DB_URL or RABBITMQ_* leaks in.
         env.keySet().removeIf(k -> !List.of("PATH", "HOME", "LANG", "TZ", "JAVA_HOME").contains(k));
         env.putAll(environment);
+        env.remove(LOG_DIR);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         Files.writeString(log, "# " + Instant.now() + " starting " + name + " on port " + port + " with "
                 + new TreeMap<>(environment).keySet() + "\n", StandardCharsets.UTF_8);

@@ -1,0 +1,223 @@
+package io.datapusher.worker.realckan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real CKAN 2.10 with its own {@code datastore} and {@code datapusher} plugins, started by
+ * {@code ../shared/real-ckan/up.sh} (only Solr is faked, and can be switched down). The suite uses
+ * it as an operator and a curator would: the Action API with a sysadmin token, a file upload, the
+ * DataStore tab page, the {@code ckan} command line. Its {@code ckan.datapusher.url} is
+ * {@value #DATAPUSHER_URL}, where the suite runs the worker.
+ */
+final class RealCkan {
+
+    static final Path HOME = Path.of("../shared/real-ckan");
+    static final int WORKER_PORT = 8800;
+    static final String DATAPUSHER_URL = "http://127.0.0.1:" + WORKER_PORT + "/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Map<String, String> env;
+
+    private RealCkan(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /** Skips the calling test class, with the reason, where the shared real CKAN is absent. */
+    static void assumeAvailable() {
+        Assumptions.assumeTrue(Files.isRegularFile(HOME.resolve("up.sh")),
+                "skipped: " + HOME.toAbsolutePath().normalize() + " is absent, so there is no real CKAN to test against "
+                        + "(the suite runs where the project sits beside ../shared, as on CI)");
+    }
+
+    /**
+     * A fresh CKAN: its databases purged and made again by up.sh, so a run never meets the
+     * datasets, tables and tasks of an earlier one (and {@code ckan datapusher resubmit}, which
+     * reloads every table, stays quick).
+     */
+    static RealCkan startFresh(Path log) throws Exception {
+        run(log, Duration.ofMinutes(2), "bash", HOME.resolve("down.sh").toString(), "--purge");
+        List<String> lines = run(log, Duration.ofMinutes(15), "bash", HOME.resolve("up.sh").toString());
+        Map<String, String> env = new HashMap<>();
+        for (String line : lines) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && line.substring(0, eq).matches("[A-Z_]+")) {
+                env.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        if (!env.containsKey("CKAN_URL") || !env.containsKey("CKAN_DATAPUSHER_API_TOKEN")) {
+            throw new IllegalStateException("up.sh did not print CKAN's settings; see " + log);
+        }
+        return new RealCkan(env);
+    }
+
+    void stop(Path log) throws Exception {
+        run(log, Duration.ofMinutes(2), "bash", HOME.resolve("down.sh").toString());
+    }
+
+    String url() {
+        return env.get("CKAN_URL");
+    }
+
+    /** The harness's own sysadmin token. */
+    String token() {
+        return env.get("CKAN_API_TOKEN");
+    }
+
+    /** ckan.datapusher.api_token: what CKAN sends to POST /job, so the worker's CKAN_API_TOKEN. */
+    String datapusherToken() {
+        return env.get("CKAN_DATAPUSHER_API_TOKEN");
+    }
+
+    String datastoreWriteUrl() {
+        return env.get("DATASTORE_WRITE_URL");
+    }
+
+    /** A JDBC URL of the DataStore database, for the suite's own checks as the superuser. */
+    String datastoreJdbcUrl() {
+        URI uri = URI.create(datastoreWriteUrl());
+        return "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath();
+    }
+
+    /** POSTs an action with the sysadmin token and returns its {@code result}; fails on an error envelope. */
+    JsonNode action(String name, Object body) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/api/3/action/" + name))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", token())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode envelope = JSON.readTree(response.body());
+        if (response.statusCode() != 200 || !envelope.path("success").asBoolean()) {
+            throw new IOException(name + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return envelope.path("result");
+    }
+
+    /** A dataset in a fresh organization. */
+    String dataset() throws IOException, InterruptedException {
+        String name = "dpw-" + UUID.randomUUID().toString().substring(0, 8);
+        action("organization_create", Map.of("name", name + "-org"));
+        return action("package_create", Map.of("name", name, "owner_org", name + "-org")).path("name").asText();
+    }
+
+    /** A resource with a file uploaded through CKAN, as the "Add data" form does: CKAN's plugin submits it. */
+    JsonNode upload(String dataset, String fileName, String format, byte[] content) throws IOException, InterruptedException {
+        String boundary = "dpw" + UUID.randomUUID().toString().replace("-", "");
+        StringBuilder head = new StringBuilder();
+        for (Map.Entry<String, String> field : Map.of("package_id", dataset, "name", fileName, "format", format).entrySet()) {
+            head.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(field.getKey())
+                    .append("\"\r\n\r\n").append(field.getValue()).append("\r\n");
+        }
+        head.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"")
+                .append(fileName).append("\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[headBytes.length + content.length + tail.length];
+        System.arraycopy(headBytes, 0, body, 0, headBytes.length);
+        System.arraycopy(content, 0, body, headBytes.length, content.length);
+        System.arraycopy(tail, 0, body, headBytes.length + content.length, tail.length);
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/api/3/action/resource_create"))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", token())
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode envelope = JSON.readTree(response.body());
+        if (response.statusCode() != 200) {
+            throw new IOException("resource_create answered " + response.statusCode() + ": " + response.body());
+        }
+        return envelope.path("result");
+    }
+
+    /** CKAN's datapusher_status for a resource: what its DataStore tab renders. */
+    JsonNode datapusherStatus(String resourceId) throws IOException, InterruptedException {
+        return action("datapusher_status", Map.of("resource_id", resourceId));
+    }
+
+    /** The resource's DataStore tab, as a logged-in editor sees it. */
+    String dataStoreTab(String dataset, String resourceId) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(url() + "/dataset/" + dataset + "/resource_data/" + resourceId))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", token()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("the DataStore tab answered " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    /** The tab's "Upload to DataStore" button: a form POST to the same page. */
+    void pressUploadToDataStore(String dataset, String resourceId) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(url() + "/dataset/" + dataset + "/resource_data/" + resourceId))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", token())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("save=" + URLEncoder.encode("", StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 302 && response.statusCode() != 200) {
+            throw new IOException("Upload to DataStore answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    /** Runs the {@code ckan} command line (e.g. {@code datapusher resubmit -y}) and returns its output. */
+    String ckanCommand(Path log, String... args) throws Exception {
+        Path ckan = Path.of(env.getOrDefault("REAL_CKAN_HOME", "/var/tmp/real-ckan"), "bin", "ckan");
+        List<String> command = new ArrayList<>(List.of(ckan.toString(), "-c", env.get("CKAN_INI")));
+        command.addAll(List.of(args));
+        return String.join("\n", run(log, Duration.ofMinutes(5), command.toArray(String[]::new)));
+    }
+
+    /** The fake Solr's switch: {@code down} refuses connections, so every dataset write in CKAN fails. */
+    void solr(boolean up) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(env.get("FAKE_SOLR_CONTROL") + (up ? "/up" : "/down")))
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("the fake Solr's switch answered " + response.statusCode());
+        }
+    }
+
+    private static List<String> run(Path log, Duration timeout, String... command) throws Exception {
+        Files.createDirectories(log.getParent());
+        Files.writeString(log, "\n$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Path out = Files.createTempFile("real-ckan", ".out");
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout + "; see " + log);
+            }
+            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+            Files.write(log, lines, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue() + "; see " + log);
+            }
+            return lines;
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+}
