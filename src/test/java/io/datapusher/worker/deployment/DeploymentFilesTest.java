@@ -57,11 +57,40 @@ class DeploymentFilesTest {
         return names;
     }
 
+    @Test
+    void composesCkanProfileWiresCkansDatapusherPluginToTheWorker() throws Exception {
+        String ckan = block(Files.readString(Path.of("docker-compose.yml")), "  ckan:");
+        assertTrue(ckan.contains("profiles: [\"ckan\"]"));
+        assertTrue(ckan.contains("datastore datapusher"), "both plugins are on");
+        assertTrue(ckan.contains("CKAN_DATAPUSHER_URL: http://worker:8080/"), "ckan.datapusher.url is the worker");
+        // the callback must come back on the worker's CKAN_URL origin, and the token is shared
+        String worker = block(Files.readString(Path.of("docker-compose.yml")), "  worker:");
+        assertTrue(ckan.contains("CKAN__DATAPUSHER__CALLBACK_URL_BASE: http://host.docker.internal:5000"));
+        assertTrue(worker.contains("CKAN_URL: ${CKAN_URL:-http://host.docker.internal:5000}"));
+        String script = Files.readString(Path.of("deploy/ckan/docker-entrypoint.d/50_datapusher_worker.sh"));
+        assertTrue(script.contains("$CKAN_STORAGE_PATH/datapusher-worker-token") && ckan.contains("CKAN_STORAGE_PATH: /var/lib/ckan"));
+        assertTrue(worker.contains("/var/lib/ckan/datapusher-worker-token") && worker.contains("ckan_storage:/var/lib/ckan:ro"));
+    }
+
+    /** A top-level block of a YAML file: from {@code start} to the next line indented as little. */
+    private static String block(String text, String start) {
+        int from = text.indexOf("\n" + start + "\n");
+        assertTrue(from >= 0, "the file has " + start.strip());
+        String indent = start.substring(0, start.length() - start.stripLeading().length());
+        Matcher next = Pattern.compile("\n" + indent + "\\S").matcher(text);
+        int to = next.find(from + start.length() + 1) ? next.start() : text.length();
+        return text.substring(from + 1, to);
+    }
+
     /** The upper-case keys of the YAML block that starts at {@code section}. */
     private static Set<String> variables(Path file, String section) throws Exception {
         String text = Files.readString(file);
         int start = text.indexOf(section);
         assertTrue(start >= 0, file + " has " + section);
+        if (section.startsWith("worker")) {
+            text = block(text, "  " + section);
+            start = 0;
+        }
         Set<String> names = new TreeSet<>();
         Matcher m = VARIABLE.matcher(text.substring(start));
         while (m.find()) {

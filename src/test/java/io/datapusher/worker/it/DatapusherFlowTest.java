@@ -2,6 +2,7 @@ package io.datapusher.worker.it;
 
 import io.datapusher.worker.testsupport.CatalogSnapshot;
 import io.datapusher.worker.testsupport.EndToEndTest;
+import io.datapusher.worker.testsupport.IngestTestEnvironment;
 import io.datapusher.worker.testsupport.Jobs;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -207,6 +208,23 @@ class DatapusherFlowTest extends EndToEndTest {
         assertEquals(newer.get("job_id"), ckan.hooks().get(0).get("job_id"));
         assertEquals("complete", ckan.task(rid).get("state"));
         assertEquals("3", datastore().queryOne("SELECT count(*) FROM \"" + rid + "\""), "the newer file stays live");
+    }
+
+    @Test
+    void aCallbackStillOwedWhenTheWorkerDiedIsSentWhenTheMessageComesBack() throws Exception {
+        String rid = resource(CSV);
+        ckan.datapusherSubmit(rid, false);
+        awaitTask(rid, "complete");
+        String jobId = Jobs.of(rid).get(0).get("job_id").toString();
+        // as if the process had died after writing the outcome and before the callback went out
+        IngestTestEnvironment.jobsExecute("UPDATE ingest_job SET callback_state = 'pending' WHERE job_id = '" + jobId + "'");
+
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\", \"job_id\": \"" + jobId + "\"}");
+
+        await().atMost(LONG).until(() -> "sent".equals(Jobs.of(rid).get(0).get("callback")));
+        assertEquals(2, ckan.hooks().size());
+        assertEquals(1, Jobs.of(rid).size(), "no job runs again");
+        assertEquals(1, ckan.downloads(rid));
     }
 
     @Test
