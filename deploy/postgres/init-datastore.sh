@@ -5,7 +5,8 @@
 #   roles      ckan_default (write) and datastore_default (read), password "pass"
 #   databases  datastore_default (owned by postgres) and datapusher_jobs (the worker's jobs DB)
 #   then       deploy/postgres/datastore-permissions.sql, CKAN's `datastore set-permissions`
-#              output with {writeuser}, {readuser} and {datastoredb} substituted
+#              output with {writeuser}, {readuser} and {datastoredb} substituted (for CKAN 2.12
+#              point DATASTORE_PERMISSIONS_SQL at datastore-permissions-2.12.sql)
 #
 # Local development values; never reuse these passwords elsewhere.
 set -euo pipefail
