@@ -214,7 +214,7 @@ final class TableSwap {
         try (Statement st = connection.createStatement()) {
             for (LoadResult.Column column : columns) {
                 String kept = liveComments.get(column.id());
-                String comment = kept != null ? kept : ColumnComments.labelComment(label(column.id()), request.format());
+                String comment = kept != null ? kept : ColumnComments.labelComment(label(column.id()), request.ckan().commentFormat());
                 st.execute("COMMENT ON COLUMN " + Sql.publicTable(tempName) + "." + Sql.quoteIdent(column.id())
                         + " IS " + Sql.quoteLiteral(comment));
             }

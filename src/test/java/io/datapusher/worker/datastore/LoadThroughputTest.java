@@ -46,7 +46,7 @@ class LoadThroughputTest {
             DatastoreLoader loader = new DatastoreLoader(DatastoreConnections.fromCkanUrl(db.writeUrl()), LoaderSettings.defaults());
             for (int round = 1; round <= 2; round++) {
                 long start = System.nanoTime();
-                LoadResult result = loader.load(new LoadRequest(rid, "perf-" + round, "h", analysis, CommentFormat.CKAN_2_11));
+                LoadResult result = loader.load(new LoadRequest(rid, "perf-" + round, "h", analysis, CkanVersion.of(2, 11)));
                 long total = (System.nanoTime() - start) / 1_000_000;
                 assertEquals(ROWS, result.rows());
                 System.out.printf("load %d (%s): %d rows in %d ms = %.0f rows/s; COPY %d ms (%.0f rows/s), indexes+ANALYZE %d ms, swap %d ms%n",

@@ -5,7 +5,7 @@ import io.datapusher.worker.client.CkanClient;
 import io.datapusher.worker.client.CkanRejectedException;
 import io.datapusher.worker.client.CkanResource;
 import io.datapusher.worker.config.CkanConfig;
-import io.datapusher.worker.datastore.CommentFormat;
+import io.datapusher.worker.datastore.CkanVersion;
 import io.datapusher.worker.saga.IngestContext;
 import io.datapusher.worker.saga.IngestStep;
 import io.datapusher.worker.saga.StepFailure;
@@ -16,8 +16,9 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code fetch-resource}: reads the resource from CKAN, and CKAN's version, which decides the Data
- * Dictionary format. The version is cached for {@code ckan.version-cache-ttl}.
+ * {@code fetch-resource}: reads the resource from CKAN, and CKAN's version, which decides what the
+ * load writes the way that CKAN would (Data Dictionary format, full-text index defaults). The
+ * version is cached for {@code ckan.version-cache-ttl}.
  */
 @ApplicationScoped
 public class FetchResourceStep implements IngestStep {
@@ -49,8 +50,7 @@ public class FetchResourceStep implements IngestStep {
         if (resource.url().isBlank()) {
             throw StepFailure.failed("the resource has no URL to download");
         }
-        CommentFormat format = CommentFormat.forCkanVersion(ckanVersion);
-        return context.withResource(resource, format,
+        return context.withResource(resource, CkanVersion.parse(ckanVersion),
                 "CKAN " + ckanVersion + ", format " + (resource.format().isBlank() ? "(none)" : resource.format()));
     }
 
