@@ -1,5 +1,7 @@
 package io.datapusher.worker.testsupport;
 
+import io.datapusher.worker.datastore.CkanVersion;
+
 import java.nio.file.Path;
 
 /**
@@ -22,6 +24,10 @@ public enum CkanRelease {
     /** What {@code status_show} reports as {@code ckan_version}. */
     public String statusShowVersion() {
         return statusShowVersion;
+    }
+
+    public CkanVersion version() {
+        return CkanVersion.parse(statusShowVersion);
     }
 
     public Path permissionsScript() {
