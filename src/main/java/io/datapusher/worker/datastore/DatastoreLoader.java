@@ -141,7 +141,8 @@ public class DatastoreLoader {
                 : List.of();
 
         String tempName = tempName(request);
-        NewTableBuilder builder = new NewTableBuilder(connection, request.resourceId(), tempName, settings, columns);
+        NewTableBuilder builder = new NewTableBuilder(connection, request.resourceId(), tempName, settings, columns,
+                settings.ftsFieldTypesFor(request.ckan()));
         builder.create();
 
         long copyStart = System.nanoTime();

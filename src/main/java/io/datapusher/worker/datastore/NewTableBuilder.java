@@ -37,14 +37,17 @@ final class NewTableBuilder {
     private final String tempName;
     private final LoaderSettings settings;
     private final List<LoadResult.Column> columns;
+    private final List<String> ftsFieldTypes;
 
+    /** @param ftsFieldTypes the column types, as typnames, that get a full-text index of their own */
     NewTableBuilder(Connection connection, String resourceId, String tempName, LoaderSettings settings,
-                    List<LoadResult.Column> columns) {
+                    List<LoadResult.Column> columns, List<String> ftsFieldTypes) {
         this.connection = connection;
         this.resourceId = resourceId;
         this.tempName = tempName;
         this.settings = settings;
         this.columns = columns;
+        this.ftsFieldTypes = List.copyOf(ftsFieldTypes);
     }
 
     String qualifiedTemp() {
@@ -111,7 +114,7 @@ final class NewTableBuilder {
                     fullTextName, built.size()));
             generated.add(fullTextName);
             for (LoadResult.Column column : columns) {
-                if (settings.ftsFieldTypes().contains(column.type().sqlName())) {
+                if (ftsFieldTypes.contains(column.type().typname())) {
                     String fields = IndexNames.ftsFields(settings.ftsLang(), column.id(), column.type());
                     String name = IndexNames.ckanName(resourceId, fields);
                     built.add(createIndex(st, false, "USING " + settings.ftsIndexMethod() + "(" + fields + ")", name, built.size()));
