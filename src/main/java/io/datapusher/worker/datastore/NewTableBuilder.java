@@ -31,6 +31,7 @@ final class NewTableBuilder {
 
     private static final Pattern COPY_LINE = Pattern.compile("line (\\d+)");
     private static final Pattern COPY_COLUMN = Pattern.compile("column (.+?)(?::|$)");
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final Connection connection;
     private final String resourceId;
@@ -167,11 +168,11 @@ final class NewTableBuilder {
             } catch (SQLException e) {
                 st.execute("ROLLBACK TO SAVEPOINT dpw_index");
                 st.execute("RELEASE SAVEPOINT dpw_index");
-                if (index.unique()) {
-                    // A unique index is the Data Dictionary's primary key: losing it silently is not an option.
-                    String detail = e instanceof PSQLException p && p.getServerErrorMessage() != null
-                            && p.getServerErrorMessage().getDetail() != null ? " (" + p.getServerErrorMessage().getDetail() + ")" : "";
-                    if ("23505".equals(e.getSQLState())) {
+                String detail = e instanceof PSQLException p && p.getServerErrorMessage() != null
+                        && p.getServerErrorMessage().getDetail() != null ? " (" + p.getServerErrorMessage().getDetail() + ")" : "";
+                if (index.isCkanPrimaryKey(resourceId)) {
+                    // The Data Dictionary's primary_key: datastore_upsert relies on it, so it is never lost silently.
+                    if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
                         throw new LoadException("the new data violates the unique index " + index.name() + " on "
                                 + index.columns() + " that the live table has" + detail + "; nothing was changed", e);
                     }
@@ -181,7 +182,13 @@ final class NewTableBuilder {
                 if ("57014".equals(e.getSQLState()) || "55P03".equals(e.getSQLState())) {
                     throw e;
                 }
-                warnings.add("index " + index.name() + " was not recreated: " + Sql.serverMessage(e));
+                if (index.unique() && UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    warnings.add("the unique index " + index.name() + " on " + index.columns() + " was dropped: the new data"
+                            + " has duplicates" + detail + ", and it is not a CKAN primary_key (DataPusher+ makes such"
+                            + " indexes on columns whose values happened to be distinct)");
+                } else {
+                    warnings.add("index " + index.name() + " was not recreated: " + Sql.serverMessage(e));
+                }
                 return null;
             }
         }
