@@ -158,7 +158,7 @@ public class DatastoreLoader {
         checkNotCancelled(self);
 
         long swapStart = System.nanoTime();
-        TableSwap.Outcome outcome = new TableSwap(connection, settings, request, tempName, columns, indexes,
+        TableSwap.Outcome outcome = new TableSwap(connection, settings, request, tempName, columns, indexes, rows,
                 TableSwap.Clock.SYSTEM).run();
         long swapMillis = (System.nanoTime() - swapStart) / 1_000_000;
         return new LoadResult(rows, columns, outcome.replaced(), copyMillis, indexMillis, swapMillis,
