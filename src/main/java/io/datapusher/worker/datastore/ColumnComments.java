@@ -27,6 +27,24 @@ public final class ColumnComments {
     }
 
     /**
+     * A live column's comment as the target CKAN must find it; null stays null. For 2.11 and later,
+     * a comment in 2.10's format (it starts with <code>{</code>) becomes what
+     * {@code ckan datastore upgrade} makes of it, byte for byte:
+     * {@code ' ' + json.dumps({'_info': json.loads(old)}, ensure_ascii=False, separators=(',', ':'))}.
+     * That command rewrites every column of a table as soon as one comment starts with <code>{</code>,
+     * so a table left half in each format would have its 2.11 comments wrapped twice. A comment that
+     * is not JSON cannot be converted and is kept as it is, as that command would.
+     */
+    public static String inFormat(String comment, CommentFormat format) {
+        if (comment == null || format != CommentFormat.CKAN_2_11 || !comment.startsWith("{")) {
+            return comment;
+        }
+        return PythonJson.parse(comment)
+                .map(info -> " " + PythonJson.dumps(JSON.createObjectNode().set("_info", info), true))
+                .orElse(comment);
+    }
+
+    /**
      * The raw {@code type_override} text of a comment in either format, if any. A comment that is
      * not JSON has none; callers keep such comments as they are.
      */

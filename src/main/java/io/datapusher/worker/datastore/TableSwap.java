@@ -214,13 +214,22 @@ final class TableSwap {
         }
     }
 
+    /**
+     * A live column keeps its comment, or its lack of one; only a new column gets a label. A kept
+     * comment is rewritten only where the target CKAN could not read it: see
+     * {@link ColumnComments#inFormat}.
+     */
     private void applyComments(Map<String, String> liveComments) throws SQLException {
+        CommentFormat format = request.ckan().commentFormat();
         try (Statement st = connection.createStatement()) {
             for (LoadResult.Column column : columns) {
-                String kept = liveComments.get(column.id());
-                String comment = kept != null ? kept : ColumnComments.labelComment(label(column.id()), request.ckan().commentFormat());
-                st.execute("COMMENT ON COLUMN " + Sql.publicTable(tempName) + "." + Sql.quoteIdent(column.id())
-                        + " IS " + Sql.quoteLiteral(comment));
+                String comment = liveComments.containsKey(column.id())
+                        ? ColumnComments.inFormat(liveComments.get(column.id()), format)
+                        : ColumnComments.labelComment(label(column.id()), format);
+                if (comment != null) {
+                    st.execute("COMMENT ON COLUMN " + Sql.publicTable(tempName) + "." + Sql.quoteIdent(column.id())
+                            + " IS " + Sql.quoteLiteral(comment));
+                }
             }
         }
     }
