@@ -135,7 +135,8 @@ public class DatastoreLoader {
         LiveTableReader reader = new LiveTableReader(connection);
         Optional<LiveTable> live = reader.describe(request.resourceId());
         rejectIfSuperseded(request, live);
-        List<LoadResult.Column> columns = finalColumns(request.analysis(), live);
+        List<String> warnings = new ArrayList<>();
+        List<LoadResult.Column> columns = finalColumns(request.analysis(), live, warnings);
         List<LiveTableReader.LiveIndex> liveIndexes = live.isPresent()
                 ? reader.indexes(reader.tableOid(request.resourceId()).orElseThrow())
                 : List.of();
@@ -151,7 +152,6 @@ public class DatastoreLoader {
         checkNotCancelled(self);
 
         long indexStart = System.nanoTime();
-        List<String> warnings = new ArrayList<>();
         List<String> liveColumnIds = live.map(t -> t.columns().stream().map(LiveTable.Column::id).toList()).orElse(List.of());
         List<NewTableBuilder.BuiltIndex> indexes = builder.buildIndexes(liveIndexes, liveColumnIds, warnings);
         long indexMillis = (System.nanoTime() - indexStart) / 1_000_000;
@@ -205,14 +205,23 @@ public class DatastoreLoader {
         return ByteBuffer.wrap(digest("SHA-256", "datapusher-worker:" + resourceId)).getLong();
     }
 
-    /** Each column's type: the Data Dictionary's type_override when it has one, else the inferred type. */
-    static List<LoadResult.Column> finalColumns(Analysis analysis, Optional<LiveTable> live) throws LoadException {
+    /**
+     * Each column's type: the Data Dictionary's type_override when it has one, else the inferred
+     * type. An override naming a type the worker does not create is reported in {@code warnings}.
+     */
+    static List<LoadResult.Column> finalColumns(Analysis analysis, Optional<LiveTable> live, List<String> warnings)
+            throws LoadException {
         List<LoadResult.Column> columns = new ArrayList<>();
         for (ColumnProfile profile : analysis.columns()) {
             Optional<String> rawOverride = live.flatMap(t -> t.column(profile.id()))
                     .flatMap(c -> ColumnComments.rawTypeOverride(c.comment()));
             Optional<ColumnType> override = rawOverride.flatMap(ColumnType::fromOverride);
             ColumnType type = profile.inferredType();
+            if (override.isEmpty() && rawOverride.filter(o -> !o.isBlank()).isPresent()) {
+                warnings.add("column " + PythonJson.string(profile.id()) + ": its type_override "
+                        + PythonJson.string(rawOverride.get()) + " is not a type the worker creates (text, numeric, timestamp,"
+                        + " integer, bigint, date), so the column is " + type.sqlName() + " as inferred from the data");
+            }
             if (override.isPresent()) {
                 type = override.get();
                 if (!profile.fits(type)) {
