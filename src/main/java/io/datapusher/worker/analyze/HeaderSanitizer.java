@@ -204,7 +204,6 @@ final class HeaderSanitizer {
     }
 
     private static boolean isStrippable(int cp, boolean quotesToo) {
-        return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || cp == 0x85
-                || (quotesToo && cp == '"');
+        return Cells.isPythonWhitespace(cp) || (quotesToo && cp == '"');
     }
 }

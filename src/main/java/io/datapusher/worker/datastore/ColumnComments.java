@@ -12,6 +12,7 @@ import java.util.Optional;
 public final class ColumnComments {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STRIP_EXTRA_WHITE = "strip_extra_white";
 
     private ColumnComments() {
     }
@@ -65,6 +66,45 @@ public final class ColumnComments {
         JsonNode info = root.has("_info") && root.get("_info").isObject() ? root.get("_info") : root;
         JsonNode override = info.get("type_override");
         return override != null && override.isTextual() ? Optional.of(override.asText()) : Optional.empty();
+    }
+
+    /**
+     * Whether xloader's Data Dictionary field {@code strip_extra_white} is on for the column: the
+     * info's own key when it has one (the 2.10 format has only that), else the plugin data under
+     * {@code "xloader"} (2.11 on), taken for its Python truth as xloader does. A comment with
+     * neither says nothing, and the worker then keeps the text exactly.
+     */
+    public static boolean stripsExtraWhite(String comment) {
+        if (comment == null) {
+            return false;
+        }
+        JsonNode root = PythonJson.parse(comment).filter(JsonNode::isObject).orElse(null);
+        if (root == null) {
+            return false;
+        }
+        JsonNode info = root.path("_info").isObject() ? root.get("_info") : root;
+        JsonNode setting = info.has(STRIP_EXTRA_WHITE) ? info.get(STRIP_EXTRA_WHITE) : root.path("xloader").get(STRIP_EXTRA_WHITE);
+        return setting != null && isTruthy(setting);
+    }
+
+    /** Python's {@code bool()} of a JSON value: false, null, zero and empty strings, lists and objects are false. */
+    private static boolean isTruthy(JsonNode value) {
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isIntegralNumber()) {
+            return value.bigIntegerValue().signum() != 0;
+        }
+        if (value.isNumber()) {
+            return value.doubleValue() != 0;
+        }
+        if (value.isTextual()) {
+            return !value.textValue().isEmpty();
+        }
+        if (value.isContainerNode()) {
+            return value.size() > 0;
+        }
+        return false;
     }
 
     /** The override as a type the worker can create, if it names one. */

@@ -15,10 +15,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -147,7 +149,7 @@ public class DatastoreLoader {
         builder.create();
 
         long copyStart = System.nanoTime();
-        long rows = builder.copy(request.analysis());
+        long rows = builder.copy(request.analysis(), strippedColumns(columns, live));
         long copyMillis = (System.nanoTime() - copyStart) / 1_000_000;
         checkNotCancelled(self);
 
@@ -235,6 +237,21 @@ public class DatastoreLoader {
             columns.add(new LoadResult.Column(profile.id(), type));
         }
         return List.copyOf(columns);
+    }
+
+    /**
+     * Positions of the columns whose Data Dictionary has xloader's {@code strip_extra_white} on, so
+     * that a table xloader loaded keeps matching the same filters after a reload.
+     */
+    static Set<Integer> strippedColumns(List<LoadResult.Column> columns, Optional<LiveTable> live) {
+        Set<Integer> stripped = new HashSet<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String id = columns.get(i).id();
+            if (live.flatMap(t -> t.column(id)).filter(c -> ColumnComments.stripsExtraWhite(c.comment())).isPresent()) {
+                stripped.add(i);
+            }
+        }
+        return stripped;
     }
 
     /** Unique per job and resource, at most 63 bytes, and never starting with '_' (CKAN hides those). */

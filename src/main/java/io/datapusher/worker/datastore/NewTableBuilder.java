@@ -70,8 +70,11 @@ final class NewTableBuilder {
         }
     }
 
-    /** Streams the rows in; FREEZE is allowed because the table was created in this transaction with no savepoint since. */
-    long copy(Analysis analysis) throws SQLException, LoadException {
+    /**
+     * Streams the rows in; FREEZE is allowed because the table was created in this transaction with
+     * no savepoint since. {@code stripped} names the columns whose text cells are stripped.
+     */
+    long copy(Analysis analysis, Set<Integer> stripped) throws SQLException, LoadException {
         StringBuilder sql = new StringBuilder("COPY ").append(qualifiedTemp()).append(" (");
         for (int i = 0; i < columns.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append(Sql.quoteIdent(columns.get(i).id()));
@@ -82,7 +85,7 @@ final class NewTableBuilder {
         PGCopyOutputStream out = new PGCopyOutputStream(connection.unwrap(PGConnection.class), sql.toString(), 1 << 16);
         try {
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            analysis.rowStream().copyTo(writer, types);
+            analysis.rowStream().copyTo(writer, types, stripped);
             writer.flush();
             return out.endCopy();
         } catch (IOException e) {
