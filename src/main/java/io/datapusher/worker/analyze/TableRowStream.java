@@ -84,14 +84,16 @@ final class TableRowStream implements RowStream {
             if (c > 0) {
                 out.write(',');
             }
-            String cell = sourceIndexes[c] < 0 ? "" : record.cell(sourceIndexes[c]);
+            String raw = sourceIndexes[c] < 0 ? "" : record.cell(sourceIndexes[c]);
+            // Stripped first, so a cell of no-break spaces is as empty as xloader makes it.
+            String cell = strip[c] ? RowStream.strip(raw) : raw;
             if (options.isNull(cell)) {
                 continue;
             }
             if (cell.indexOf('\0') >= 0) {
                 throw TableAnalyzer.nulCharacter(record.line());
             }
-            String value = normalise(strip[c] ? RowStream.strip(cell) : cell, types[c], conventions[c]);
+            String value = normalise(cell, types[c], conventions[c]);
             if (value == null) {
                 throw new AnalysisException("line " + record.line() + ": \"" + TableAnalyzer.abbreviate(cell)
                         + "\" is not a " + types[c].sqlName() + " value");
