@@ -6,7 +6,8 @@
 #   databases  datastore_default (owned by postgres), datapusher_jobs (the worker's jobs DB) and
 #              ckan_default (CKAN's own database, owned by ckan_default, for the "ckan" profile)
 #   then       deploy/postgres/datastore-permissions.sql, CKAN's `datastore set-permissions`
-#              output with {writeuser}, {readuser} and {datastoredb} substituted
+#              output with {writeuser}, {readuser} and {datastoredb} substituted (for CKAN 2.12
+#              point DATASTORE_PERMISSIONS_SQL at datastore-permissions-2.12.sql)
 #
 # Local development values; never reuse these passwords elsewhere.
 set -euo pipefail

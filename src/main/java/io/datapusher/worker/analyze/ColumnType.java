@@ -8,22 +8,32 @@ import java.util.Optional;
  * value of a column fits; a Data Dictionary {@code type_override} may pick any of them.
  */
 public enum ColumnType {
-    INTEGER("integer"),
-    BIGINT("bigint"),
-    NUMERIC("numeric"),
-    DATE("date"),
-    TIMESTAMP("timestamp"),
-    TEXT("text");
+    INTEGER("integer", "int4"),
+    BIGINT("bigint", "int8"),
+    NUMERIC("numeric", "numeric"),
+    DATE("date", "date"),
+    TIMESTAMP("timestamp", "timestamp"),
+    TEXT("text", "text");
 
     private final String sqlName;
+    private final String typname;
 
-    ColumnType(String sqlName) {
+    ColumnType(String sqlName, String typname) {
         this.sqlName = sqlName;
+        this.typname = typname;
     }
 
     /** The PostgreSQL type name used in DDL. */
     public String sqlName() {
         return sqlName;
+    }
+
+    /**
+     * The type's name in {@code pg_type.typname}, which is how CKAN names a column's type (its
+     * {@code _get_fields}) and so how {@code default_fts_index_field_types} lists types.
+     */
+    public String typname() {
+        return typname;
     }
 
     /**

@@ -13,9 +13,11 @@ import java.util.Set;
  * <p>Ids are always quoted in SQL, so a header that is already acceptable is kept exactly as it is
  * (Unicode, mixed case, spaces, punctuation, a leading digit): renaming it would only make the
  * curator's column harder to recognise. Acceptable means: not empty, no leading or trailing
- * whitespace, no leading {@code _}, no {@code "}, at most 63 characters and at most 63 UTF-8 bytes,
- * not one of PostgreSQL's system columns, and not the id of an earlier column. (NUL is refused too:
- * PostgreSQL cannot store it.)
+ * whitespace, no leading {@code _}, no {@code "}, no character of Unicode general category C (CKAN
+ * 2.12's {@code is_valid_field_name} refuses controls, format characters such as the zero-width
+ * space or a soft hyphen, private-use, unassigned and surrogate code points), at most 63
+ * characters and at most 63 UTF-8 bytes, not one of PostgreSQL's system columns, and not the id of
+ * an earlier column. (NUL is refused too: PostgreSQL cannot store it.)
  *
  * <p>Any other header is rewritten, adapting DataPusher+'s {@code qsv safenames} rules:
  * <ol>
@@ -119,9 +121,22 @@ final class HeaderSanitizer {
                 && !header.startsWith("_")
                 && header.indexOf('"') < 0
                 && header.indexOf('\0') < 0
+                && header.codePoints().noneMatch(HeaderSanitizer::isOtherCategory)
                 && header.codePointCount(0, header.length()) <= MAX_CHARS
                 && utf8Length(header) <= MAX_BYTES
                 && !SYSTEM_COLUMNS.contains(header);
+    }
+
+    /**
+     * Unicode general category C, as Python's {@code unicodedata.category(c).startswith('C')}. Java
+     * 17 knows Unicode 13, as CKAN 2.12's oldest Python (3.10) does; a newer Python assigns more
+     * characters, so at worst a header CKAN would take is rewritten.
+     */
+    private static boolean isOtherCategory(int cp) {
+        return switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE, Character.UNASSIGNED -> true;
+            default -> false;
+        };
     }
 
     static String rewrite(String header) {
@@ -189,7 +204,6 @@ final class HeaderSanitizer {
     }
 
     private static boolean isStrippable(int cp, boolean quotesToo) {
-        return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || cp == 0x85
-                || (quotesToo && cp == '"');
+        return Cells.isPythonWhitespace(cp) || (quotesToo && cp == '"');
     }
 }

@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes the rows of an analysed table for {@code COPY ... FROM STDIN WITH (FORMAT csv)}.
@@ -14,7 +15,7 @@ import java.util.Map;
  * the same records are skipped, padded and quarantined, and it writes only the kept columns. A NULL
  * cell becomes an unquoted empty field, which COPY reads as NULL; every other value is quoted,
  * which COPY reads as a string even when it is empty-looking or {@code \.}. Text is written exactly
- * as in the file; values of other types are written in the canonical form {@link TypeRules} gives
+ * as in the file, stripped only in the columns the caller asks for; values of other types are written in the canonical form {@link TypeRules} gives
  * them under the column's conventions ({@code 1.234,5} → {@code 1234.5} only in a numeric column of
  * a decimal-comma file; slash dates → ISO; zoned timestamps → UTC).
  */
@@ -42,12 +43,14 @@ final class TableRowStream implements RowStream {
     }
 
     @Override
-    public long copyTo(Writer out, List<ColumnType> types) throws IOException {
+    public long copyTo(Writer out, List<ColumnType> types, Set<Integer> stripped) throws IOException {
         if (types.size() != sourceIndexes.length) {
             throw new IllegalArgumentException("expected " + sourceIndexes.length + " column types, got "
                     + types.size());
         }
         ColumnType[] columnTypes = types.toArray(ColumnType[]::new);
+        boolean[] strip = new boolean[columnTypes.length];
+        stripped.forEach(c -> strip[c] = true);
         // Not closed: the caller owns the Writer (pgjdbc's CopyIn); flushing is enough.
         Writer buffered = out instanceof BufferedWriter ? out : new BufferedWriter(out, BUFFER_CHARS);
         long rows = 0;
@@ -62,9 +65,9 @@ final class TableRowStream implements RowStream {
                 }
                 FooterNote footer = footers.get(record.line());
                 if (footer != null) {
-                    writeFooter(buffered, footer, columnTypes);
+                    writeFooter(buffered, footer, columnTypes, strip);
                 } else {
-                    writeRow(buffered, record, columnTypes);
+                    writeRow(buffered, record, columnTypes, strip);
                 }
                 rows++;
             }
@@ -75,12 +78,15 @@ final class TableRowStream implements RowStream {
         return rows;
     }
 
-    private void writeRow(Writer out, SourceRecord record, ColumnType[] types) throws IOException, AnalysisException {
+    private void writeRow(Writer out, SourceRecord record, ColumnType[] types, boolean[] strip)
+            throws IOException, AnalysisException {
         for (int c = 0; c < sourceIndexes.length; c++) {
             if (c > 0) {
                 out.write(',');
             }
-            String cell = sourceIndexes[c] < 0 ? "" : record.cell(sourceIndexes[c]);
+            String raw = sourceIndexes[c] < 0 ? "" : record.cell(sourceIndexes[c]);
+            // Stripped first, so a cell of no-break spaces is as empty as xloader makes it.
+            String cell = strip[c] ? RowStream.strip(raw) : raw;
             if (options.isNull(cell)) {
                 continue;
             }
@@ -98,7 +104,7 @@ final class TableRowStream implements RowStream {
     }
 
     /** The note's text in its home column if that column ended up text, else in the target column. */
-    private void writeFooter(Writer out, FooterNote footer, ColumnType[] types) throws IOException {
+    private void writeFooter(Writer out, FooterNote footer, ColumnType[] types, boolean[] strip) throws IOException {
         int column = types[footer.homeOutput()] == ColumnType.TEXT ? footer.homeOutput() : footer.targetOutput();
         if (types[column] != ColumnType.TEXT) {
             throw new IOException("line " + footer.line() + " is a footer note (\"" + TableAnalyzer.abbreviate(footer.value())
@@ -110,7 +116,7 @@ final class TableRowStream implements RowStream {
                 out.write(',');
             }
             if (c == column) {
-                writeQuoted(out, footer.value());
+                writeQuoted(out, strip[c] ? RowStream.strip(footer.value()) : footer.value());
             }
         }
         out.write('\n');

@@ -17,7 +17,7 @@ public interface CkanConfig {
     /** A sysadmin API token, sent raw in {@code Authorization}. Never logged. */
     Optional<String> apiToken();
 
-    /** Forces the Data Dictionary format ("2.10" or "2.11") instead of asking status_show. */
+    /** Forces the CKAN version the worker writes for ("2.10", "2.11", "2.12") instead of asking status_show. */
     Optional<String> version();
 
     /** How long status_show's answer is trusted: the version only changes with an upgrade. */

@@ -1,5 +1,6 @@
 package io.datapusher.worker.config;
 
+import io.datapusher.worker.datastore.LoaderSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -63,9 +64,12 @@ public interface IngestConfig {
     @WithDefault("gist")
     String ftsIndexMethod();
 
-    /** CKAN's ckan.datastore.default_fts_index_field_types, space separated. */
-    @WithDefault("text tsvector")
-    String ftsFieldTypes();
+    /**
+     * CKAN's ckan.datastore.default_fts_index_field_types: type names as pg_type spells them
+     * (text, int4, int8, numeric), space separated, or {@code none}. Unset, it is the target
+     * CKAN's own default: {@code text tsvector} up to 2.11, none from 2.12 on.
+     */
+    Optional<String> ftsFieldTypes();
 
     /** How long one try to take the live table's lock for the swap may wait. */
     @WithDefault("2s")
@@ -130,7 +134,7 @@ public interface IngestConfig {
     @WithDefault("10485760")
     int maxCellChars();
 
-    default List<String> ftsFieldTypeList() {
-        return List.of(ftsFieldTypes().trim().split("\\s+"));
+    default Optional<List<String>> ftsFieldTypeList() {
+        return ftsFieldTypes().map(LoaderSettings::parseFtsFieldTypes);
     }
 }

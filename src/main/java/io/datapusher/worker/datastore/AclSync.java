@@ -3,6 +3,7 @@ package io.datapusher.worker.datastore;
 import io.datapusher.worker.datastore.LiveTableReader.AclEntry;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
@@ -14,7 +15,9 @@ import java.util.Set;
 /**
  * Makes a new relation's privileges equal to a saved set. Default privileges already granted
  * something at CREATE; only the difference is revoked or granted, so nothing depends on what
- * the defaults happen to be.
+ * the defaults happen to be. The write role itself is never revoked from: it owns the new relation,
+ * and CKAN's datastore_upsert and datastore_create write through it, even when the saved set came
+ * from a table another role owned.
  */
 final class AclSync {
 
@@ -28,9 +31,13 @@ final class AclSync {
                       List<AclEntry> wanted) throws SQLException {
         Map<Key, Boolean> want = index(wanted);
         Map<Key, Boolean> have = index(reader.acl(oid));
+        String writeRole = Sql.quoteIdent(currentUser(connection));
         try (Statement st = connection.createStatement()) {
             for (Map.Entry<Key, Boolean> entry : have.entrySet()) {
                 Key key = entry.getKey();
+                if (key.grantee().equals(writeRole)) {
+                    continue;
+                }
                 Boolean wantedGrantable = want.get(key);
                 if (wantedGrantable == null) {
                     st.execute("REVOKE " + key.privilege() + " ON TABLE " + qualifiedName + " FROM " + key.grantee());
@@ -46,6 +53,13 @@ final class AclSync {
                             + (entry.getValue() ? " WITH GRANT OPTION" : ""));
                 }
             }
+        }
+    }
+
+    private static String currentUser(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT current_user")) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 

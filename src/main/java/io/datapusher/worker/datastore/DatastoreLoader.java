@@ -15,10 +15,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -135,29 +137,30 @@ public class DatastoreLoader {
         LiveTableReader reader = new LiveTableReader(connection);
         Optional<LiveTable> live = reader.describe(request.resourceId());
         rejectIfSuperseded(request, live);
-        List<LoadResult.Column> columns = finalColumns(request.analysis(), live);
+        List<String> warnings = new ArrayList<>();
+        List<LoadResult.Column> columns = finalColumns(request.analysis(), live, warnings);
         List<LiveTableReader.LiveIndex> liveIndexes = live.isPresent()
                 ? reader.indexes(reader.tableOid(request.resourceId()).orElseThrow())
                 : List.of();
 
         String tempName = tempName(request);
-        NewTableBuilder builder = new NewTableBuilder(connection, request.resourceId(), tempName, settings, columns);
+        NewTableBuilder builder = new NewTableBuilder(connection, request.resourceId(), tempName, settings, columns,
+                settings.ftsFieldTypesFor(request.ckan()));
         builder.create();
 
         long copyStart = System.nanoTime();
-        long rows = builder.copy(request.analysis());
+        long rows = builder.copy(request.analysis(), strippedColumns(columns, live));
         long copyMillis = (System.nanoTime() - copyStart) / 1_000_000;
         checkNotCancelled(self);
 
         long indexStart = System.nanoTime();
-        List<String> warnings = new ArrayList<>();
         List<String> liveColumnIds = live.map(t -> t.columns().stream().map(LiveTable.Column::id).toList()).orElse(List.of());
         List<NewTableBuilder.BuiltIndex> indexes = builder.buildIndexes(liveIndexes, liveColumnIds, warnings);
         long indexMillis = (System.nanoTime() - indexStart) / 1_000_000;
         checkNotCancelled(self);
 
         long swapStart = System.nanoTime();
-        TableSwap.Outcome outcome = new TableSwap(connection, settings, request, tempName, columns, indexes,
+        TableSwap.Outcome outcome = new TableSwap(connection, settings, request, tempName, columns, indexes, rows,
                 TableSwap.Clock.SYSTEM).run();
         long swapMillis = (System.nanoTime() - swapStart) / 1_000_000;
         return new LoadResult(rows, columns, outcome.replaced(), copyMillis, indexMillis, swapMillis,
@@ -204,14 +207,23 @@ public class DatastoreLoader {
         return ByteBuffer.wrap(digest("SHA-256", "datapusher-worker:" + resourceId)).getLong();
     }
 
-    /** Each column's type: the Data Dictionary's type_override when it has one, else the inferred type. */
-    static List<LoadResult.Column> finalColumns(Analysis analysis, Optional<LiveTable> live) throws LoadException {
+    /**
+     * Each column's type: the Data Dictionary's type_override when it has one, else the inferred
+     * type. An override naming a type the worker does not create is reported in {@code warnings}.
+     */
+    static List<LoadResult.Column> finalColumns(Analysis analysis, Optional<LiveTable> live, List<String> warnings)
+            throws LoadException {
         List<LoadResult.Column> columns = new ArrayList<>();
         for (ColumnProfile profile : analysis.columns()) {
             Optional<String> rawOverride = live.flatMap(t -> t.column(profile.id()))
                     .flatMap(c -> ColumnComments.rawTypeOverride(c.comment()));
             Optional<ColumnType> override = rawOverride.flatMap(ColumnType::fromOverride);
             ColumnType type = profile.inferredType();
+            if (override.isEmpty() && rawOverride.filter(o -> !o.isBlank()).isPresent()) {
+                warnings.add("column " + PythonJson.string(profile.id()) + ": its type_override "
+                        + PythonJson.string(rawOverride.get()) + " is not a type the worker creates (text, numeric, timestamp,"
+                        + " integer, bigint, date), so the column is " + type.sqlName() + " as inferred from the data");
+            }
             if (override.isPresent()) {
                 type = override.get();
                 if (!profile.fits(type)) {
@@ -225,6 +237,21 @@ public class DatastoreLoader {
             columns.add(new LoadResult.Column(profile.id(), type));
         }
         return List.copyOf(columns);
+    }
+
+    /**
+     * Positions of the columns whose Data Dictionary has xloader's {@code strip_extra_white} on, so
+     * that a table xloader loaded keeps matching the same filters after a reload.
+     */
+    static Set<Integer> strippedColumns(List<LoadResult.Column> columns, Optional<LiveTable> live) {
+        Set<Integer> stripped = new HashSet<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String id = columns.get(i).id();
+            if (live.flatMap(t -> t.column(id)).filter(c -> ColumnComments.stripsExtraWhite(c.comment())).isPresent()) {
+                stripped.add(i);
+            }
+        }
+        return stripped;
     }
 
     /** Unique per job and resource, at most 63 bytes, and never starting with '_' (CKAN hides those). */

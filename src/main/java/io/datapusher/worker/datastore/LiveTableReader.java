@@ -134,7 +134,16 @@ final class LiveTableReader {
                         + "   WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = i.indexrelid"
                         + "   AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = i.indrelid AND d.refobjsubid > 0"
                         + "   UNION SELECT a.attname FROM pg_catalog.pg_attribute a"
-                        + "   WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[]) AND a.attnum > 0)"
+                        + "   WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[]) AND a.attnum > 0),"
+                        // Each key in order: a plain column's name, or the column of CKAN's json key form (("c").json::text).
+                        + " ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)"
+                        + "   LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0"
+                        + "   WHERE k.ord <= i.indnkeyatts ORDER BY k.ord),"
+                        + " ARRAY(SELECT (SELECT j.attname FROM pg_catalog.pg_attribute j WHERE j.attrelid = i.indrelid"
+                        + "     AND k.attnum = 0 AND j.attnum > 0 AND NOT j.attisdropped"
+                        + "     AND pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, false)"
+                        + "       = '(((' || pg_catalog.quote_ident(j.attname) || ').json)::text)')"
+                        + "   FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) WHERE k.ord <= i.indnkeyatts ORDER BY k.ord)"
                         + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
                         + " JOIN pg_catalog.pg_class t ON t.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
                         + " WHERE i.indrelid = ?::oid ORDER BY ic.relname")) {
@@ -145,7 +154,7 @@ final class LiveTableReader {
                     String prefix = rs.getString(5);
                     String tail = definition.startsWith(prefix) ? definition.substring(prefix.length()) : null;
                     indexes.add(new LiveIndex(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3), definition, tail,
-                            strings(rs.getArray(6))));
+                            strings(rs.getArray(6)), ckanFields(rs.getArray(7), rs.getArray(8))));
                 }
             }
         }
@@ -232,6 +241,27 @@ final class LiveTableReader {
         return names;
     }
 
+    /**
+     * The fields string CKAN's {@code create_indexes} builds for an index on these keys: each column
+     * quoted, a json column as {@code (("c").json::text)}, joined by {@code ", "}. Empty when a key
+     * is an expression CKAN never writes.
+     */
+    private static Optional<String> ckanFields(Array plainColumns, Array jsonColumns) throws SQLException {
+        String[] plain = (String[]) plainColumns.getArray();
+        String[] json = (String[]) jsonColumns.getArray();
+        List<String> fields = new ArrayList<>();
+        for (int k = 0; k < plain.length; k++) {
+            if (plain[k] != null) {
+                fields.add(Sql.quoteIdent(plain[k]));
+            } else if (json[k] != null) {
+                fields.add("((" + Sql.quoteIdent(json[k]) + ").json::text)");
+            } else {
+                return Optional.empty();
+            }
+        }
+        return fields.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", fields));
+    }
+
     private static List<String> strings(Array array) throws SQLException {
         if (array == null) {
             return List.of();
@@ -239,8 +269,21 @@ final class LiveTableReader {
         return List.copyOf(Arrays.asList((String[]) array.getArray()));
     }
 
+    /**
+     * @param columns    every column the index uses, in no particular order
+     * @param ckanFields the fields string CKAN would have hashed into this index's name, when its keys are ones CKAN writes
+     */
     record LiveIndex(String name, boolean unique, boolean primary, String definition, String definitionAfterTable,
-                     List<String> columns) {
+                     List<String> columns, Optional<String> ckanFields) {
+
+        /**
+         * Whether this is a Data Dictionary {@code primary_key}: CKAN stores one only as a unique index
+         * named after the resource id and its columns. DataPusher+'s unique indexes on columns that
+         * merely happened to be distinct are named by PostgreSQL, so they never match.
+         */
+        boolean isCkanPrimaryKey(String resourceId) {
+            return unique && !primary && ckanFields.map(f -> IndexNames.ckanName(resourceId, f).equals(name)).orElse(false);
+        }
     }
 
     /**

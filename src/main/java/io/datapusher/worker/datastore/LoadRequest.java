@@ -11,14 +11,14 @@ import java.time.Instant;
  * @param jobId      the job doing the load, recorded in the table's marker comment
  * @param hash       md5 of the downloaded file, recorded in the marker comment
  * @param analysis   the analysed file: columns, inferred types, and the rows to COPY
- * @param format     the Data Dictionary format of the target CKAN
+ * @param ckan       the CKAN release whose DataStore this is: its Data Dictionary format and defaults
  * @param jobCreatedAt when the job was created: a load older than the live table's is superseded
  *                     (null skips that check)
  */
-public record LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CommentFormat format,
+public record LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan,
                           Instant jobCreatedAt) {
 
-    public LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CommentFormat format) {
-        this(resourceId, jobId, hash, analysis, format, null);
+    public LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan) {
+        this(resourceId, jobId, hash, analysis, ckan, null);
     }
 }

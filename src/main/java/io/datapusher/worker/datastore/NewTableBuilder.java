@@ -31,20 +31,24 @@ final class NewTableBuilder {
 
     private static final Pattern COPY_LINE = Pattern.compile("line (\\d+)");
     private static final Pattern COPY_COLUMN = Pattern.compile("column (.+?)(?::|$)");
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final Connection connection;
     private final String resourceId;
     private final String tempName;
     private final LoaderSettings settings;
     private final List<LoadResult.Column> columns;
+    private final List<String> ftsFieldTypes;
 
+    /** @param ftsFieldTypes the column types, as typnames, that get a full-text index of their own */
     NewTableBuilder(Connection connection, String resourceId, String tempName, LoaderSettings settings,
-                    List<LoadResult.Column> columns) {
+                    List<LoadResult.Column> columns, List<String> ftsFieldTypes) {
         this.connection = connection;
         this.resourceId = resourceId;
         this.tempName = tempName;
         this.settings = settings;
         this.columns = columns;
+        this.ftsFieldTypes = List.copyOf(ftsFieldTypes);
     }
 
     String qualifiedTemp() {
@@ -66,8 +70,11 @@ final class NewTableBuilder {
         }
     }
 
-    /** Streams the rows in; FREEZE is allowed because the table was created in this transaction with no savepoint since. */
-    long copy(Analysis analysis) throws SQLException, LoadException {
+    /**
+     * Streams the rows in; FREEZE is allowed because the table was created in this transaction with
+     * no savepoint since. {@code stripped} names the columns whose text cells are stripped.
+     */
+    long copy(Analysis analysis, Set<Integer> stripped) throws SQLException, LoadException {
         StringBuilder sql = new StringBuilder("COPY ").append(qualifiedTemp()).append(" (");
         for (int i = 0; i < columns.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append(Sql.quoteIdent(columns.get(i).id()));
@@ -78,7 +85,7 @@ final class NewTableBuilder {
         PGCopyOutputStream out = new PGCopyOutputStream(connection.unwrap(PGConnection.class), sql.toString(), 1 << 16);
         try {
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            analysis.rowStream().copyTo(writer, types);
+            analysis.rowStream().copyTo(writer, types, stripped);
             writer.flush();
             return out.endCopy();
         } catch (IOException e) {
@@ -111,7 +118,7 @@ final class NewTableBuilder {
                     fullTextName, built.size()));
             generated.add(fullTextName);
             for (LoadResult.Column column : columns) {
-                if (settings.ftsFieldTypes().contains(column.type().sqlName())) {
+                if (ftsFieldTypes.contains(column.type().typname())) {
                     String fields = IndexNames.ftsFields(settings.ftsLang(), column.id(), column.type());
                     String name = IndexNames.ckanName(resourceId, fields);
                     built.add(createIndex(st, false, "USING " + settings.ftsIndexMethod() + "(" + fields + ")", name, built.size()));
@@ -164,11 +171,11 @@ final class NewTableBuilder {
             } catch (SQLException e) {
                 st.execute("ROLLBACK TO SAVEPOINT dpw_index");
                 st.execute("RELEASE SAVEPOINT dpw_index");
-                if (index.unique()) {
-                    // A unique index is the Data Dictionary's primary key: losing it silently is not an option.
-                    String detail = e instanceof PSQLException p && p.getServerErrorMessage() != null
-                            && p.getServerErrorMessage().getDetail() != null ? " (" + p.getServerErrorMessage().getDetail() + ")" : "";
-                    if ("23505".equals(e.getSQLState())) {
+                String detail = e instanceof PSQLException p && p.getServerErrorMessage() != null
+                        && p.getServerErrorMessage().getDetail() != null ? " (" + p.getServerErrorMessage().getDetail() + ")" : "";
+                if (index.isCkanPrimaryKey(resourceId)) {
+                    // The Data Dictionary's primary_key: datastore_upsert relies on it, so it is never lost silently.
+                    if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
                         throw new LoadException("the new data violates the unique index " + index.name() + " on "
                                 + index.columns() + " that the live table has" + detail + "; nothing was changed", e);
                     }
@@ -178,7 +185,13 @@ final class NewTableBuilder {
                 if ("57014".equals(e.getSQLState()) || "55P03".equals(e.getSQLState())) {
                     throw e;
                 }
-                warnings.add("index " + index.name() + " was not recreated: " + Sql.serverMessage(e));
+                if (index.unique() && UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    warnings.add("the unique index " + index.name() + " on " + index.columns() + " was dropped: the new data"
+                            + " has duplicates" + detail + ", and it is not a CKAN primary_key (DataPusher+ makes such"
+                            + " indexes on columns whose values happened to be distinct)");
+                } else {
+                    warnings.add("index " + index.name() + " was not recreated: " + Sql.serverMessage(e));
+                }
                 return null;
             }
         }

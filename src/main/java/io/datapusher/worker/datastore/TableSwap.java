@@ -35,6 +35,7 @@ final class TableSwap {
     private final String tempName;
     private final List<LoadResult.Column> columns;
     private final List<BuiltIndex> indexes;
+    private final long rows;
     private final Clock clock;
 
     /** Time source and sleeper, replaceable so the retry logic can be reasoned about. */
@@ -59,14 +60,16 @@ final class TableSwap {
     record Outcome(boolean replaced, int attempts) {
     }
 
+    /** @param rows how many rows the new table holds */
     TableSwap(Connection connection, LoaderSettings settings, LoadRequest request, String tempName,
-              List<LoadResult.Column> columns, List<BuiltIndex> indexes, Clock clock) {
+              List<LoadResult.Column> columns, List<BuiltIndex> indexes, long rows, Clock clock) {
         this.connection = connection;
         this.settings = settings;
         this.request = request;
         this.tempName = tempName;
         this.columns = columns;
         this.indexes = indexes;
+        this.rows = rows;
         this.clock = clock;
     }
 
@@ -182,6 +185,7 @@ final class TableSwap {
             }
         }
         writeMarker(live);
+        recacheRowCount();
         return liveOid.isPresent();
     }
 
@@ -210,13 +214,22 @@ final class TableSwap {
         }
     }
 
+    /**
+     * A live column keeps its comment, or its lack of one; only a new column gets a label. A kept
+     * comment is rewritten only where the target CKAN could not read it: see
+     * {@link ColumnComments#inFormat}.
+     */
     private void applyComments(Map<String, String> liveComments) throws SQLException {
+        CommentFormat format = request.ckan().commentFormat();
         try (Statement st = connection.createStatement()) {
             for (LoadResult.Column column : columns) {
-                String kept = liveComments.get(column.id());
-                String comment = kept != null ? kept : ColumnComments.labelComment(label(column.id()), request.format());
-                st.execute("COMMENT ON COLUMN " + Sql.publicTable(tempName) + "." + Sql.quoteIdent(column.id())
-                        + " IS " + Sql.quoteLiteral(comment));
+                String comment = liveComments.containsKey(column.id())
+                        ? ColumnComments.inFormat(liveComments.get(column.id()), format)
+                        : ColumnComments.labelComment(label(column.id()), format);
+                if (comment != null) {
+                    st.execute("COMMENT ON COLUMN " + Sql.publicTable(tempName) + "." + Sql.quoteIdent(column.id())
+                            + " IS " + Sql.quoteLiteral(comment));
+                }
             }
         }
     }
@@ -334,6 +347,32 @@ final class TableSwap {
         }
         String json = PythonJson.object(Map.of("datapusher_worker", marker), true);
         execute("COMMENT ON TABLE " + table + " IS " + Sql.quoteLiteral(json));
+    }
+
+    /**
+     * CKAN 2.12 caches each table's row count in {@code _table_stats}, where datastore_search reads
+     * its {@code total}, and its datastore_create deletes the table's entry whenever it writes
+     * records, then counts again. This leaves what that leaves: the old statistics gone and the new
+     * count in their place. Earlier releases have no such table.
+     */
+    private void recacheRowCount() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.to_regclass('public._table_stats') IS NOT NULL");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return;
+            }
+        }
+        String stats = Sql.publicTable("_table_stats");
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + stats + " WHERE resource_id = ?");
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO " + stats
+                     + " (resource_id, stats) VALUES (?, pg_catalog.jsonb_build_object('rows', ?::bigint))")) {
+            delete.setString(1, request.resourceId());
+            delete.execute();
+            insert.setString(1, request.resourceId());
+            insert.setLong(2, rows);
+            insert.execute();
+        }
     }
 
     private void setLocal(String parameter, String value) throws SQLException {

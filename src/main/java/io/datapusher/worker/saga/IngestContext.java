@@ -3,7 +3,7 @@ package io.datapusher.worker.saga;
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.client.CkanResource;
-import io.datapusher.worker.datastore.CommentFormat;
+import io.datapusher.worker.datastore.CkanVersion;
 import io.datapusher.worker.datastore.LoadResult;
 import io.datapusher.worker.download.DownloadedFile;
 
@@ -16,7 +16,7 @@ import java.util.UUID;
  * {@code endedWith} set means a step ended the job early (an unchanged file is skipped).
  */
 public record IngestContext(UUID jobId, String resourceId, boolean ignoreHash, Instant jobCreatedAt,
-                            CkanResource resource, CommentFormat commentFormat,
+                            CkanResource resource, CkanVersion ckanVersion,
                             DownloadedFile file, Analysis analysis, LoadResult loadResult,
                             String detail, List<String> warnings, JobStatus endedWith, String loadedHash) {
 
@@ -29,7 +29,7 @@ public record IngestContext(UUID jobId, String resourceId, boolean ignoreHash, I
      * the hash of the file that was loaded.
      */
     public IngestContext pastThePivot(String hash) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis,
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, ckanVersion, file, analysis,
                 loadResult, "resumed after the load had committed", List.of(), endedWith, hash);
     }
 
@@ -42,28 +42,28 @@ public record IngestContext(UUID jobId, String resourceId, boolean ignoreHash, I
         return loadedHash != null ? loadedHash : file.md5();
     }
 
-    public IngestContext withResource(CkanResource resource, CommentFormat format, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, format, file, analysis, loadResult, detail, List.of(), endedWith, loadedHash);
+    public IngestContext withResource(CkanResource resource, CkanVersion ckanVersion, String detail) {
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, ckanVersion, file, analysis, loadResult, detail, List.of(), endedWith, loadedHash);
     }
 
     public IngestContext withFile(DownloadedFile file, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, List.of(), endedWith, loadedHash);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, ckanVersion, file, analysis, loadResult, detail, List.of(), endedWith, loadedHash);
     }
 
     public IngestContext withAnalysis(Analysis analysis, String detail, List<String> warnings) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, List.copyOf(warnings), endedWith, loadedHash);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, ckanVersion, file, analysis, loadResult, detail, List.copyOf(warnings), endedWith, loadedHash);
     }
 
     public IngestContext withLoadResult(LoadResult loadResult, String detail, List<String> warnings) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, List.copyOf(warnings), endedWith, loadedHash);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, ckanVersion, file, analysis, loadResult, detail, List.copyOf(warnings), endedWith, loadedHash);
     }
 
     public IngestContext withDetail(String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, List.of(), endedWith, loadedHash);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, ckanVersion, file, analysis, loadResult, detail, List.of(), endedWith, loadedHash);
     }
 
     public IngestContext endedWith(JobStatus status, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, commentFormat, file, analysis, loadResult, detail, List.of(), status, loadedHash);
+        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, ckanVersion, file, analysis, loadResult, detail, List.of(), status, loadedHash);
     }
 
     public boolean ended() {

@@ -102,6 +102,26 @@ class HeaderSanitizerTest {
     }
 
     @Test
+    @DisplayName("ids never hold Unicode category C (format, private use, unassigned, surrogate), which CKAN 2.12 refuses")
+    void invisibleFormatPrivateUseAndUnassignedCharactersAreRewritten() {
+        // zero-width space, soft hyphen, LRM, RLM, word joiner, BOM, private use (BMP and plane 15),
+        // an unassigned code point and a lone surrogate
+        assertEquals(List.of("Name_", "Popu_lation", "a_b", "a_b_2", "x_y", "unsafe_id", "p_q", "r_s", "u_v", "w_z"),
+                sanitize("Name\u200B", "Popu\u00ADlation", "a\u200Eb", "a\u200Fb", "x\u2060y", "\uFEFFid", "p\uE000q",
+                        "r\uDB80\uDC00s", "u\u0378v", "w\uD800z"));
+        assertTrue(HeaderSanitizer.isAcceptable("Zürich 名前 🦀"));
+    }
+
+    @Test
+    @DisplayName("through the analyzer: a header with an invisible character keeps it in its label")
+    void invisibleCharactersStayInTheLabel() throws Exception {
+        Analysis analysis = Fixtures.analyze(dir, "\"Total\u200B\",\"Popu\u00ADlation\"\n1,2\n");
+
+        assertEquals(List.of("Total\u200B", "Popu\u00ADlation"), Fixtures.labels(analysis));
+        assertEquals(List.of("Total_", "Popu_lation"), Fixtures.ids(analysis));
+    }
+
+    @Test
     @DisplayName("through the analyzer: every hostile header gets a valid unique id and keeps its label")
     void endToEndLabelsKeepTheOriginalText() throws Exception {
         String longHeader = "Schüler_Sekundarstufe II, Übergangsausbildung Sek I. - Sek. II_2010/2011";

@@ -37,7 +37,7 @@ class ConcurrencyDuringLoadTest {
                 .column("name", "Name", ColumnType.TEXT)
                 .row("old-1")
                 .row("old-2")
-                .build(), CommentFormat.CKAN_2_10));
+                .build(), CkanVersion.of(2, 10)));
     }
 
     @AfterEach
@@ -71,7 +71,7 @@ class ConcurrencyDuringLoadTest {
             }
         });
 
-        loader(LoaderSettings.defaults()).load(new LoadRequest(rid, "job-2", "hash-2", analysis.build(), CommentFormat.CKAN_2_10));
+        loader(LoaderSettings.defaults()).load(new LoadRequest(rid, "job-2", "hash-2", analysis.build(), CkanVersion.of(2, 10)));
 
         assertEquals(edited, db.queryOne("SELECT col_description('" + table + "'::regclass, 3)"));
         assertEquals(List.of("new-1", "new-2", "new-3"), db.query("SELECT name FROM \"late-alias\" ORDER BY 1"));
@@ -91,7 +91,7 @@ class ConcurrencyDuringLoadTest {
             }, CompletableFuture.delayedExecutor(3, TimeUnit.SECONDS));
 
             LoadResult result = loader(LoaderSettings.defaults())
-                    .load(new LoadRequest(rid, "job-2", "hash-2", newRows().build(), CommentFormat.CKAN_2_10));
+                    .load(new LoadRequest(rid, "job-2", "hash-2", newRows().build(), CkanVersion.of(2, 10)));
             release.get(10, TimeUnit.SECONDS);
 
             assertTrue(result.swapAttempts() >= 2, "attempts " + result.swapAttempts());
@@ -111,7 +111,7 @@ class ConcurrencyDuringLoadTest {
 
             long start = System.nanoTime();
             LoadException e = assertThrows(LoadException.class, () -> loader(impatient)
-                    .load(new LoadRequest(rid, "job-2", "hash-2", newRows().build(), CommentFormat.CKAN_2_10)));
+                    .load(new LoadRequest(rid, "job-2", "hash-2", newRows().build(), CkanVersion.of(2, 10))));
             long waitedMillis = (System.nanoTime() - start) / 1_000_000;
 
             assertEquals("the live table stayed locked by readers for more than 3 s; nothing was changed", e.getMessage());
@@ -134,7 +134,7 @@ class ConcurrencyDuringLoadTest {
                 }
             }
         });
-        loader(LoaderSettings.defaults()).load(new LoadRequest(rid, "job-2", "hash-2", analysis.build(), CommentFormat.CKAN_2_10));
+        loader(LoaderSettings.defaults()).load(new LoadRequest(rid, "job-2", "hash-2", analysis.build(), CkanVersion.of(2, 10)));
         try (Connection reader = db.asReader()) {
             assertEquals(List.of("3"), DatastoreTestDatabase.query(reader, "SELECT count(*) FROM " + table));
         }

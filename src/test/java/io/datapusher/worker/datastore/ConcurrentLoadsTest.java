@@ -46,7 +46,7 @@ class ConcurrentLoadsTest extends LoaderTestBase {
     private CompletableFuture<LoadResult> loadAsync(String job, Instant createdAt, Analysis analysis) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return loader.load(new LoadRequest(rid, job, "hash-" + job, analysis, CommentFormat.CKAN_2_11, createdAt));
+                return loader.load(new LoadRequest(rid, job, "hash-" + job, analysis, CkanVersion.of(2, 11), createdAt));
             } catch (LoadException e) {
                 throw new IllegalStateException(e);
             }

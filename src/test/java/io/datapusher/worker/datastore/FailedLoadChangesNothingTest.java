@@ -27,7 +27,7 @@ class FailedLoadChangesNothingTest extends LoaderTestBase {
                 .column("amount", "Amount", ColumnType.INTEGER)
                 .row("a", "1")
                 .row("b", "2")
-                .build(), CommentFormat.CKAN_2_11));
+                .build(), CkanVersion.of(2, 11)));
         db.writerExecute(
                 "COMMENT ON COLUMN " + table + ".\"amount\" IS ' {\"_info\":{\"label\":\"Amount\",\"notes\":\"in EUR\",\"type_override\":\"numeric\"}}'",
                 "CREATE VIEW \"the-alias\" AS SELECT * FROM " + table,
@@ -43,7 +43,7 @@ class FailedLoadChangesNothingTest extends LoaderTestBase {
                         .column("name", "Name", ColumnType.TEXT)
                         .textColumn("amount", "Amount", "n/a", 7)
                         .row("c", "n/a")
-                        .build(), CommentFormat.CKAN_2_11)));
+                        .build(), CkanVersion.of(2, 11))));
 
         assertTrue(e.getMessage().startsWith("column \"amount\": value \"n/a\" on line 7 does not fit its type_override numeric"),
                 e.getMessage());
@@ -59,7 +59,7 @@ class FailedLoadChangesNothingTest extends LoaderTestBase {
                         .column("amount", "Amount", ColumnType.INTEGER)
                         .row("c", "3")
                         .row("d", "not a number")
-                        .build(), CommentFormat.CKAN_2_11)));
+                        .build(), CkanVersion.of(2, 11))));
 
         assertTrue(e.getMessage().contains("record 2"), e.getMessage());
         assertTrue(e.getMessage().contains("column \"amount\""), e.getMessage());
@@ -76,7 +76,7 @@ class FailedLoadChangesNothingTest extends LoaderTestBase {
                         .column("amount", "Amount", ColumnType.INTEGER)
                         .row("same", "1")
                         .row("same", "2")
-                        .build(), CommentFormat.CKAN_2_11)));
+                        .build(), CkanVersion.of(2, 11))));
 
         assertTrue(e.getMessage().contains("violates the unique index " + IndexNames.ckanName(rid, "\"name\"")), e.getMessage());
         assertTrue(e.getMessage().contains("(name)=(same)"), e.getMessage());
@@ -90,7 +90,7 @@ class FailedLoadChangesNothingTest extends LoaderTestBase {
                 TestAnalysis.builder()
                         .column("name", "Name", ColumnType.TEXT)
                         .row("c")
-                        .build(), CommentFormat.CKAN_2_11)));
+                        .build(), CkanVersion.of(2, 11))));
 
         assertTrue(e.getMessage().contains("the view public.amounts"), e.getMessage());
         System.out.println("load failed as expected: " + e.getMessage());
@@ -110,7 +110,7 @@ class FailedLoadChangesNothingTest extends LoaderTestBase {
                     }
                 });
         LoadException e = assertThrows(LoadException.class,
-                () -> loader.load(new LoadRequest(rid, "job-2", "hash-2", failing.build(), CommentFormat.CKAN_2_11)));
+                () -> loader.load(new LoadRequest(rid, "job-2", "hash-2", failing.build(), CkanVersion.of(2, 11))));
 
         assertTrue(e.getMessage().contains("disk went away"), e.getMessage());
         System.out.println("load failed as expected: " + e.getMessage());
@@ -132,7 +132,7 @@ class FailedLoadChangesNothingTest extends LoaderTestBase {
             slow.row("r" + i, Integer.toString(i));
         }
         LoadException e = assertThrows(LoadException.class,
-                () -> loader.load(new LoadRequest(rid, "job-2", "hash-2", slow.build(), CommentFormat.CKAN_2_11)));
+                () -> loader.load(new LoadRequest(rid, "job-2", "hash-2", slow.build(), CkanVersion.of(2, 11))));
 
         assertTrue(e.getMessage().contains("cancelled"), e.getMessage());
         System.out.println("load failed as expected: " + e.getMessage());

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FreshLoadTest extends LoaderTestBase {
 
-    private LoadRequest request(CommentFormat format) {
+    private LoadRequest request(CkanVersion ckan) {
         return new LoadRequest(rid, "job-" + UUID.randomUUID(), "d41d8cd98f00b204e9800998ecf8427e", TestAnalysis.builder()
                 .column("name", "Name", ColumnType.TEXT)
                 .column("count", "Count", ColumnType.INTEGER)
@@ -24,12 +24,12 @@ class FreshLoadTest extends LoaderTestBase {
                 .row("Alice Smith", "3", "2024-01-31")
                 .row("Bob the builder", null, "2024-02-01")
                 .row(null, "7", null)
-                .build(), format);
+                .build(), ckan);
     }
 
     @Test
     void freshLoadCreatesCkanShapedTableWithTypesRowsAndFullText() throws Exception {
-        LoadResult result = loader.load(request(CommentFormat.CKAN_2_10));
+        LoadResult result = loader.load(request(CkanVersion.of(2, 10)));
 
         assertEquals(3, result.rows());
         assertFalse(result.replaced());
@@ -51,7 +51,7 @@ class FreshLoadTest extends LoaderTestBase {
 
     @Test
     void freshLoadNamesIndexesSequenceAndKeyLikeCkan() throws Exception {
-        loader.load(request(CommentFormat.CKAN_2_10));
+        loader.load(request(CkanVersion.of(2, 10)));
 
         String fullText = IndexNames.ckanName(rid, "\"_full_text\"");
         String nameFts = IndexNames.ckanName(rid, "to_tsvector('english', \"name\")");
@@ -68,7 +68,7 @@ class FreshLoadTest extends LoaderTestBase {
 
     @Test
     void freshLoadWritesLabelCommentsIn210Format() throws Exception {
-        loader.load(request(CommentFormat.CKAN_2_10));
+        loader.load(request(CkanVersion.of(2, 10)));
 
         assertEquals(List.of("name|{\"label\": \"Name\"}", "count|{\"label\": \"Count\"}", "when|{\"label\": \"When it happened\"}"),
                 comments());
@@ -76,7 +76,7 @@ class FreshLoadTest extends LoaderTestBase {
 
     @Test
     void freshLoadWritesLabelCommentsIn211Format() throws Exception {
-        loader.load(request(CommentFormat.CKAN_2_11));
+        loader.load(request(CkanVersion.of(2, 11)));
 
         assertEquals(List.of("name| {\"_info\":{\"label\":\"Name\"}}", "count| {\"_info\":{\"label\":\"Count\"}}",
                 "when| {\"_info\":{\"label\":\"When it happened\"}}"), comments());
@@ -84,7 +84,7 @@ class FreshLoadTest extends LoaderTestBase {
 
     @Test
     void freshLoadIsReadableByReadRoleListedInTableMetadataAndLeavesNoTempTable() throws Exception {
-        LoadRequest request = request(CommentFormat.CKAN_2_11);
+        LoadRequest request = request(CkanVersion.of(2, 11));
         loader.load(request);
 
         try (Connection reader = db.asReader()) {

@@ -49,7 +49,7 @@ class HostileHeadersTest {
                         .column(LONGEST, LONGEST, ColumnType.TEXT)
                         .row("v1", "v2", "3", "v4")
                         .row("'; DROP TABLE x; --", "\"", "4", "\\N")
-                        .build(), CommentFormat.CKAN_2_10));
+                        .build(), CkanVersion.of(2, 10)));
 
         assertEquals(List.of("_id", "_full_text", INJECTION, QUOTE_INJECTION, EMOJI, LONGEST),
                 db.query("SELECT attname FROM pg_attribute WHERE attrelid = '\"" + rid + "\"'::regclass AND attnum > 0 ORDER BY attnum"));

@@ -34,7 +34,7 @@ class LoadThroughputTest {
                 new ColumnProfile("day", "day", 4, EnumSet.of(ColumnType.DATE, ColumnType.TIMESTAMP, ColumnType.TEXT), Map.of()),
                 new ColumnProfile("note", "note", 5, EnumSet.of(ColumnType.TEXT), Map.of()));
         String[] cities = {"Amsterdam", "Berlin", "Chicago", "Delhi", "Edinburgh", "Frankfurt"};
-        Analysis analysis = new Analysis(columns, ROWS, "UTF-8", "csv", List.of(), (out, types) -> {
+        Analysis analysis = new Analysis(columns, ROWS, "UTF-8", "csv", List.of(), (out, types, stripped) -> {
             for (int i = 0; i < ROWS; i++) {
                 out.write("\"" + i + "\",\"person number " + i + "\",\"" + cities[i % cities.length] + "\",\"" + (i * 1.25)
                         + "\",\"2024-" + String.format("%02d-%02d", i % 12 + 1, i % 28 + 1) + "\",\"some free text about row "
@@ -46,7 +46,7 @@ class LoadThroughputTest {
             DatastoreLoader loader = new DatastoreLoader(DatastoreConnections.fromCkanUrl(db.writeUrl()), LoaderSettings.defaults());
             for (int round = 1; round <= 2; round++) {
                 long start = System.nanoTime();
-                LoadResult result = loader.load(new LoadRequest(rid, "perf-" + round, "h", analysis, CommentFormat.CKAN_2_11));
+                LoadResult result = loader.load(new LoadRequest(rid, "perf-" + round, "h", analysis, CkanVersion.of(2, 11)));
                 long total = (System.nanoTime() - start) / 1_000_000;
                 assertEquals(ROWS, result.rows());
                 System.out.printf("load %d (%s): %d rows in %d ms = %.0f rows/s; COPY %d ms (%.0f rows/s), indexes+ANALYZE %d ms, swap %d ms%n",

@@ -30,7 +30,7 @@ class MessyCsvLoadTest extends LoaderTestBase {
 
 
     private LoadResult load(Analysis analysis) throws Exception {
-        return loader.load(new LoadRequest(rid, "job-" + UUID.randomUUID(), "", analysis, CommentFormat.CKAN_2_11));
+        return loader.load(new LoadRequest(rid, "job-" + UUID.randomUUID(), "", analysis, CkanVersion.of(2, 11)));
     }
 
     private List<String> columnTypes() throws Exception {

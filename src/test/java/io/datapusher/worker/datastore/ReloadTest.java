@@ -29,7 +29,7 @@ class ReloadTest extends LoaderTestBase {
                 .column("code", "code", ColumnType.TEXT)
                 .row("a", "1", "007")
                 .row("b", "2", "008")
-                .build(), CommentFormat.CKAN_2_10));
+                .build(), CkanVersion.of(2, 10)));
     }
 
     @Test
@@ -67,7 +67,7 @@ class ReloadTest extends LoaderTestBase {
                 .row("c", "3", "009", "x")
                 .row("d", "4", "010", "y")
                 .row("e", "5", "011", null)
-                .build(), CommentFormat.CKAN_2_10));
+                .build(), CkanVersion.of(2, 10)));
 
         assertTrue(result.replaced());
         assertEquals(3, result.rows());
@@ -113,7 +113,7 @@ class ReloadTest extends LoaderTestBase {
                 .column("amount", "amount", ColumnType.INTEGER)
                 .column("new one", "New one", ColumnType.DATE)
                 .row("12", "2024-05-01")
-                .build(), CommentFormat.CKAN_2_11));
+                .build(), CkanVersion.of(2, 11)));
 
         assertEquals(List.of("amount|" + comment211, "new one| {\"_info\":{\"label\":\"New one\"}}"), comments());
         assertEquals("text", db.queryOne("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '"

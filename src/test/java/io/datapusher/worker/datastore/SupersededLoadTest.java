@@ -28,11 +28,11 @@ class SupersededLoadTest extends LoaderTestBase {
 
     @Test
     void anOlderJobLoadingAfterANewerOneIsSupersededAndChangesNothing() throws Exception {
-        loader.load(new LoadRequest(rid, "newer", "hash-new", rows(3), CommentFormat.CKAN_2_11, NEWER));
+        loader.load(new LoadRequest(rid, "newer", "hash-new", rows(3), CkanVersion.of(2, 11), NEWER));
         String before = db.queryOne("SELECT obj_description('\"" + rid + "\"'::regclass, 'pg_class')");
 
         SupersededException e = assertThrows(SupersededException.class, () ->
-                loader.load(new LoadRequest(rid, "older", "hash-old", rows(5), CommentFormat.CKAN_2_11, OLDER)));
+                loader.load(new LoadRequest(rid, "older", "hash-old", rows(5), CkanVersion.of(2, 11), OLDER)));
 
         assertEquals("job newer, created after this one, has already loaded newer data; nothing was changed", e.getMessage());
         assertEquals("3", db.queryOne("SELECT count(*) FROM \"" + rid + "\""));
@@ -42,9 +42,9 @@ class SupersededLoadTest extends LoaderTestBase {
 
     @Test
     void aNewerJobReplacesAnOlderOneAndTheSameJobMayLoadAgain() throws Exception {
-        loader.load(new LoadRequest(rid, "older", "hash-old", rows(3), CommentFormat.CKAN_2_11, OLDER));
-        loader.load(new LoadRequest(rid, "newer", "hash-new", rows(4), CommentFormat.CKAN_2_11, NEWER));
-        loader.load(new LoadRequest(rid, "newer", "hash-new", rows(4), CommentFormat.CKAN_2_11, NEWER));
+        loader.load(new LoadRequest(rid, "older", "hash-old", rows(3), CkanVersion.of(2, 11), OLDER));
+        loader.load(new LoadRequest(rid, "newer", "hash-new", rows(4), CkanVersion.of(2, 11), NEWER));
+        loader.load(new LoadRequest(rid, "newer", "hash-new", rows(4), CkanVersion.of(2, 11), NEWER));
 
         LiveTable.Marker marker = loader.describe(rid).orElseThrow().marker().orElseThrow();
         assertEquals("newer", marker.jobId());

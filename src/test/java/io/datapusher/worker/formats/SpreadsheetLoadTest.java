@@ -2,7 +2,7 @@ package io.datapusher.worker.formats;
 
 import io.datapusher.worker.testsupport.LoaderTestBase;
 import io.datapusher.worker.analyze.Analysis;
-import io.datapusher.worker.datastore.CommentFormat;
+import io.datapusher.worker.datastore.CkanVersion;
 import io.datapusher.worker.datastore.LoadRequest;
 import io.datapusher.worker.datastore.LoadResult;
 import org.apache.poi.ss.usermodel.CellStyle;
@@ -28,7 +28,7 @@ class SpreadsheetLoadTest extends LoaderTestBase {
 
     private LoadResult load(Analysis analysis) throws Exception {
         return loader.load(new LoadRequest(rid, "job-" + UUID.randomUUID(), "d41d8cd98f00b204e9800998ecf8427e",
-                analysis, CommentFormat.CKAN_2_10));
+                analysis, CkanVersion.of(2, 10)));
     }
 
     private List<String> columns() throws Exception {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -18,15 +17,14 @@ import java.util.UUID;
 
 /**
  * A throw-away DataStore database on the test PostgreSQL: a fresh database, a write role and a
- * read role with passwords, prepared with {@code deploy/postgres/datastore-permissions.sql}.
+ * read role with passwords, prepared with the permissions script of a CKAN release
+ * ({@code deploy/postgres/datastore-permissions*.sql}; CKAN 2.11's unless told otherwise).
  * {@link #close()} removes all three, so tests never see each other's leftovers.
  *
  * <p>Connection settings come from {@code DPW_TEST_PG_HOST}, {@code DPW_TEST_PG_PORT},
  * {@code DPW_TEST_PG_USER} and {@code DPW_TEST_PG_PASSWORD} (a superuser).
  */
 public final class DatastoreTestDatabase implements AutoCloseable {
-
-    private static final Path PERMISSIONS_SQL = Path.of("deploy/postgres/datastore-permissions.sql");
 
     // Wherever TestServices says PostgreSQL is: a container when Docker answers, else DPW_TEST_PG_*.
     private final String host = TestServices.postgres().host();
@@ -40,8 +38,14 @@ public final class DatastoreTestDatabase implements AutoCloseable {
     private final String writePassword = "w-" + UUID.randomUUID();
     private final String readPassword = "r-" + UUID.randomUUID();
     private final List<String> extraRoles = new ArrayList<>();
+    private final CkanRelease release;
 
     public DatastoreTestDatabase() throws SQLException, IOException {
+        this(CkanRelease.CKAN_2_11);
+    }
+
+    public DatastoreTestDatabase(CkanRelease release) throws SQLException, IOException {
+        this.release = release;
         try (Connection admin = connect("postgres", superUser, superPassword); Statement st = admin.createStatement()) {
             st.execute("CREATE ROLE " + writeUser + " LOGIN PASSWORD '" + writePassword + "'");
             st.execute("CREATE ROLE " + readUser + " LOGIN PASSWORD '" + readPassword + "'");
@@ -50,9 +54,9 @@ public final class DatastoreTestDatabase implements AutoCloseable {
         applyPermissionsScript();
     }
 
-    /** Runs {@code deploy/postgres/datastore-permissions.sql} as the superuser, as the docker init script does. */
+    /** Runs the release's permissions script as the superuser, as the docker init script does. */
     public void applyPermissionsScript() throws SQLException, IOException {
-        String script = Files.readString(PERMISSIONS_SQL)
+        String script = Files.readString(release.permissionsScript())
                 .replace("{writeuser}", writeUser)
                 .replace("{readuser}", readUser)
                 .replace("{datastoredb}", database);
@@ -65,6 +69,10 @@ public final class DatastoreTestDatabase implements AutoCloseable {
     public String writeUrl() {
         return "postgresql://" + URLEncoder.encode(writeUser, StandardCharsets.UTF_8) + ":"
                 + URLEncoder.encode(writePassword, StandardCharsets.UTF_8) + "@" + host + ":" + port + "/" + database;
+    }
+
+    public CkanRelease release() {
+        return release;
     }
 
     public String database() {

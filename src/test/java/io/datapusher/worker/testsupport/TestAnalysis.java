@@ -4,6 +4,7 @@ import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.ColumnProfile;
 import io.datapusher.worker.analyze.ColumnType;
 import io.datapusher.worker.analyze.Misfit;
+import io.datapusher.worker.analyze.RowStream;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -84,7 +85,7 @@ public final class TestAnalysis {
     public Analysis build() {
         List<List<String>> data = List.copyOf(rows);
         RowHook rowHook = hook;
-        return new Analysis(List.copyOf(columns), data.size(), "UTF-8", "csv", List.of(), (out, types) -> {
+        return new Analysis(List.copyOf(columns), data.size(), "UTF-8", "csv", List.of(), (out, types, stripped) -> {
             long n = 0;
             for (List<String> row : data) {
                 rowHook.beforeRow(n, out);
@@ -93,7 +94,7 @@ public final class TestAnalysis {
                     if (i > 0) {
                         line.append(',');
                     }
-                    String v = row.get(i);
+                    String v = row.get(i) != null && stripped.contains(i) ? RowStream.strip(row.get(i)) : row.get(i);
                     if (v != null) {
                         line.append('"').append(v.replace("\"", "\"\"")).append('"');
                     }

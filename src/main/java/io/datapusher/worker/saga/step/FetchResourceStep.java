@@ -9,7 +9,7 @@ import io.datapusher.worker.client.CkanRejectedException;
 import io.datapusher.worker.client.CkanResource;
 import io.datapusher.worker.config.CkanConfig;
 import io.datapusher.worker.config.IngestConfig;
-import io.datapusher.worker.datastore.CommentFormat;
+import io.datapusher.worker.datastore.CkanVersion;
 import io.datapusher.worker.formats.FormatDetector;
 import io.datapusher.worker.saga.IngestContext;
 import io.datapusher.worker.saga.IngestStep;
@@ -25,8 +25,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code fetch-resource}: reads the resource from CKAN, and CKAN's version, which decides the Data
- * Dictionary format. The version is cached for {@code ckan.version-cache-ttl}.
+ * {@code fetch-resource}: reads the resource from CKAN, and CKAN's version, which decides what the
+ * load writes the way that CKAN would (Data Dictionary format, full-text index defaults). The
+ * version is cached for {@code ckan.version-cache-ttl}.
  *
  * <p>Two kinds of resource end here: one whose table is edited through the DataStore API
  * ({@code url_type} {@code datastore} or {@code tabledesigner}) is skipped, because its URL is
@@ -75,7 +76,7 @@ public class FetchResourceStep implements IngestStep {
 
     private IngestContext withResource(IngestContext context, CkanResource resource, String ckanVersion) {
         if (ingest.datastoreUrlTypes().contains(resource.urlType())) {
-            return context.withResource(resource, CommentFormat.forCkanVersion(ckanVersion), "CKAN " + ckanVersion)
+            return context.withResource(resource, CkanVersion.parse(ckanVersion), "CKAN " + ckanVersion)
                     .endedWith(JobStatus.SKIPPED, "the resource's table is edited through the DataStore API (url_type "
                             + resource.urlType() + "); its URL is CKAN's own dump of that table, so it is never "
                             + "loaded from it and the table is left as it is");
@@ -88,8 +89,7 @@ public class FetchResourceStep implements IngestStep {
         } catch (AnalysisException e) {
             throw StepFailure.failed(e.getMessage() + "; nothing was downloaded", e);
         }
-        CommentFormat format = CommentFormat.forCkanVersion(ckanVersion);
-        return context.withResource(resource, format,
+        return context.withResource(resource, CkanVersion.parse(ckanVersion),
                 "CKAN " + ckanVersion + ", format " + (resource.format().isBlank() ? "(none)" : resource.format()));
     }
 

@@ -34,7 +34,7 @@ public class LoadStep implements IngestStep {
     @Override
     public Uni<IngestContext> execute(IngestContext context) {
         LoadRequest request = new LoadRequest(context.resourceId(), context.jobId().toString(),
-                context.file().md5(), context.analysis(), context.commentFormat(), context.jobCreatedAt());
+                context.file().md5(), context.analysis(), context.ckanVersion(), context.jobCreatedAt());
         return Offload.blocking(() -> {
             try {
                 LoadResult result = loader.load(request);
