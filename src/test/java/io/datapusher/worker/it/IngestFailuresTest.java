@@ -93,6 +93,7 @@ class IngestFailuresTest extends EndToEndTest {
             resource.put("id", rid);
             resource.put("format", "CSV");
             resource.put("url", "http://localhost:" + canary.getLocalPort() + "/data.csv");
+            resource.put("url_type", null); // a link: an upload would be fetched from CKAN itself
             ckan.addResource(resource);
 
             broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");

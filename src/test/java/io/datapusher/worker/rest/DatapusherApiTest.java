@@ -3,13 +3,16 @@ package io.datapusher.worker.rest;
 import io.datapusher.worker.testsupport.EndToEndTest;
 import io.datapusher.worker.testsupport.IngestTestEnvironment;
 import io.datapusher.worker.testsupport.Jobs;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -19,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.notNullValue;
@@ -32,6 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 class DatapusherApiTest extends EndToEndTest {
+
+    @TestHTTPResource("/")
+    URL worker;
 
     /** What CKAN's datapusher_status does with every log timestamp: strptime with %Y-%m-%dT%H:%M:%S.%f. */
     private static final DateTimeFormatter CKAN_STRPTIME = new DateTimeFormatterBuilder()
@@ -58,11 +65,14 @@ class DatapusherApiTest extends EndToEndTest {
     @Test
     void getJobNeedsTheJobKeyAndShowsTheLogWithCkansTimestamps() {
         String rid = resource("a,b\n1,2\n");
-        JsonPath submitted = post(submission(ckan.token(), rid)).then().statusCode(200).extract().jsonPath();
-        String jobId = submitted.getString("job_id");
+        ckan.datapusherUrl(worker.toString());
+        Map<String, Object> submitted = ckan.datapusherSubmit(rid, false).answer();
+        String jobId = submitted.get("job_id").toString();
+        String jobKey = submitted.get("job_key").toString();
         Jobs.awaitEnded(rid);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "complete".equals(ckan.task(rid).get("state")));
 
-        JsonPath job = given().header("Authorization", submitted.getString("job_key")).get("/job/" + jobId)
+        JsonPath job = given().header("Authorization", jobKey).get("/job/" + jobId)
                 .then().statusCode(200).extract().jsonPath();
 
         assertEquals("complete", job.getString("status"));
@@ -84,7 +94,7 @@ class DatapusherApiTest extends EndToEndTest {
         given().header("Authorization", "not-the-key").get("/job/" + jobId).then().statusCode(403)
                 .body("error", instanceOf(String.class));
         given().get("/job/" + jobId).then().statusCode(403);
-        given().header("Authorization", submitted.getString("job_key")).get("/job/" + UUID.randomUUID())
+        given().header("Authorization", jobKey).get("/job/" + UUID.randomUUID())
                 .then().statusCode(404).body("error", instanceOf(String.class));
         given().get("/job/not-a-job").then().statusCode(404);
     }
