@@ -3,7 +3,8 @@
 # (docker-entrypoint-initdb.d) once, when the data directory is empty.
 #
 #   roles      ckan_default (write) and datastore_default (read), password "pass"
-#   databases  datastore_default (owned by postgres), datapusher_jobs (the worker's jobs DB) and
+#   databases  datastore_default (owned by the write role, as CKAN's documented `createdb -O` makes
+#              it, so that the worker may create its staging schema), datapusher_jobs (its jobs DB) and
 #              ckan_default (CKAN's own database, owned by ckan_default, for the "ckan" profile)
 #   then       deploy/postgres/datastore-permissions.sql, CKAN's `datastore set-permissions`
 #              output with {writeuser}, {readuser} and {datastoredb} substituted (for CKAN 2.12
@@ -30,7 +31,7 @@ psql -v ON_ERROR_STOP=1 -d postgres \
     -v datastore_db="$DATASTORE_DB" -v jobs_db="$JOBS_DB" -v ckan_db="$CKAN_DB" <<'SQL'
 CREATE ROLE :"write_user" LOGIN PASSWORD :'write_password';
 CREATE ROLE :"read_user" LOGIN PASSWORD :'read_password';
-CREATE DATABASE :"datastore_db" OWNER postgres ENCODING 'UTF8' TEMPLATE template0;
+CREATE DATABASE :"datastore_db" OWNER :"write_user" ENCODING 'UTF8' TEMPLATE template0;
 CREATE DATABASE :"jobs_db" OWNER postgres ENCODING 'UTF8';
 CREATE DATABASE :"ckan_db" OWNER :"write_user" ENCODING 'UTF8' TEMPLATE template0;
 SQL

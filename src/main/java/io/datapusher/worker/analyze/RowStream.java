@@ -15,13 +15,43 @@ import java.util.Set;
 public interface RowStream {
 
     /**
+     * Where the rows go, one at a time: the CSV record of row {@code number} (1-based, in file
+     * order, without that number in it) is written to the writer {@link #row} returns, and
+     * {@link #rowDone} follows it. A sink may spread the rows over several COPY streams.
+     */
+    interface RowSink {
+        Writer row(long number) throws IOException;
+
+        void rowDone() throws IOException;
+    }
+
+    /**
      * @param types    the final type of each column, in {@link Analysis#columns()} order
      * @param stripped positions of the columns whose text cells lose their leading and trailing
      *                 whitespace ({@link #strip}), as xloader's {@code strip_extra_white} asks; the
      *                 text of every other column is written exactly as in the file
      * @return the number of rows written
      */
-    long copyTo(Writer out, List<ColumnType> types, Set<Integer> stripped) throws IOException;
+    long copyTo(RowSink sink, List<ColumnType> types, Set<Integer> stripped) throws IOException;
+
+    /** Every row to one writer, in file order. */
+    default long copyTo(Writer out, List<ColumnType> types, Set<Integer> stripped) throws IOException {
+        Writer buffered = out instanceof java.io.BufferedWriter ? out : new java.io.BufferedWriter(out, 64 * 1024);
+        long rows = copyTo(new RowSink() {
+            @Override
+            public Writer row(long number) {
+                return buffered;
+            }
+
+            @Override
+            public void rowDone() {
+                // one stream: nothing to hand over
+            }
+        }, types, stripped);
+        // Not closed: the caller owns the Writer (pgjdbc's CopyIn); flushing is enough.
+        buffered.flush();
+        return rows;
+    }
 
     /** Every text cell exactly as in the file. */
     default long copyTo(Writer out, List<ColumnType> types) throws IOException {

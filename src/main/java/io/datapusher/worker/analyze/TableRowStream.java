@@ -1,6 +1,5 @@
 package io.datapusher.worker.analyze;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.HashMap;
@@ -20,8 +19,6 @@ import java.util.Set;
  * a decimal-comma file; slash dates → ISO; zoned timestamps → UTC).
  */
 final class TableRowStream implements RowStream {
-
-    private static final int BUFFER_CHARS = 64 * 1024;
 
     private final RecordSource source;
     private final long headerLine;
@@ -43,7 +40,7 @@ final class TableRowStream implements RowStream {
     }
 
     @Override
-    public long copyTo(Writer out, List<ColumnType> types, Set<Integer> stripped) throws IOException {
+    public long copyTo(RowSink sink, List<ColumnType> types, Set<Integer> stripped) throws IOException {
         if (types.size() != sourceIndexes.length) {
             throw new IllegalArgumentException("expected " + sourceIndexes.length + " column types, got "
                     + types.size());
@@ -51,8 +48,6 @@ final class TableRowStream implements RowStream {
         ColumnType[] columnTypes = types.toArray(ColumnType[]::new);
         boolean[] strip = new boolean[columnTypes.length];
         stripped.forEach(c -> strip[c] = true);
-        // Not closed: the caller owns the Writer (pgjdbc's CopyIn); flushing is enough.
-        Writer buffered = out instanceof BufferedWriter ? out : new BufferedWriter(out, BUFFER_CHARS);
         long rows = 0;
         try (RecordReader reader = source.open()) {
             if (!TableAnalyzer.skipToHeader(reader, headerLine)) {
@@ -64,17 +59,18 @@ final class TableRowStream implements RowStream {
                     continue; // quarantined, and reported by the analysis
                 }
                 FooterNote footer = footers.get(record.line());
+                Writer out = sink.row(rows + 1);
                 if (footer != null) {
-                    writeFooter(buffered, footer, columnTypes, strip);
+                    writeFooter(out, footer, columnTypes, strip);
                 } else {
-                    writeRow(buffered, record, columnTypes, strip);
+                    writeRow(out, record, columnTypes, strip);
                 }
+                sink.rowDone();
                 rows++;
             }
         } catch (AnalysisException e) {
             throw new IOException(e.getMessage(), e);
         }
-        buffered.flush();
         return rows;
     }
 

@@ -23,7 +23,7 @@ public class DatastoreProducer {
     @ApplicationScoped
     DatastoreLoader datastoreLoader(DatastoreConnections connections, IngestConfig config) {
         LoaderSettings settings = new LoaderSettings(config.ftsLang(), config.ftsIndexMethod(), config.ftsFieldTypeList(),
-                config.swapLockTimeout(), config.swapBudget(), CONNECTION_CHECK_INTERVAL);
+                config.swapLockTimeout(), config.swapBudget(), CONNECTION_CHECK_INTERVAL, config.loadParallelism());
         return new DatastoreLoader(connections, settings);
     }
 }

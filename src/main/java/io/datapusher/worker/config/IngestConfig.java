@@ -71,9 +71,20 @@ public interface IngestConfig {
      */
     Optional<String> ftsFieldTypes();
 
-    /** How long one try to take the live table's lock for the swap may wait. */
-    @WithDefault("2s")
+    /**
+     * How long one try to take the live table's lock for the swap may wait. Readers that arrive
+     * while the swap waits queue behind it, so this bounds their wait too.
+     */
+    @WithDefault("100ms")
     Duration swapLockTimeout();
+
+    /**
+     * How many connections fill and index a new table at once, besides the one that holds the
+     * resource's lock and runs the swap; 1 loads in one transaction. Size it to the DataStore
+     * server's cores, not the worker's: the work runs in PostgreSQL.
+     */
+    @WithDefault("2")
+    int loadParallelism();
 
     /** How long the swap keeps trying before the job fails with the old table untouched. */
     @WithDefault("60s")

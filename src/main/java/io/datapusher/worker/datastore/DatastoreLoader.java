@@ -4,7 +4,7 @@ import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.ColumnProfile;
 import io.datapusher.worker.analyze.ColumnType;
 import io.datapusher.worker.analyze.Misfit;
-import org.postgresql.PGConnection;
+import org.jboss.logging.Logger;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -22,57 +23,59 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Loads an analysed file into the DataStore in one transaction (design.md section 4): the new
- * table is built beside the live one and swapped in at the end, so readers see the old table or
- * the new one, whole, and a failure anywhere leaves the live table as it was.
+ * Loads an analysed file into the DataStore so that readers see the old table or the new one,
+ * whole, and a failure anywhere leaves the live table as it was. The new table is built beside the
+ * live one and swapped in by one short transaction at the end ({@link TableSwap}); until that
+ * commit nothing a reader or CKAN sees has changed.
+ *
+ * <p>Two ways to build it, the same table either way:
+ * <ul>
+ *   <li><b>staged</b> (when {@code parallelism} is above 1 and the write role may create the
+ *       worker's staging schema): the table is created committed in {@link Sql#STAGING_SCHEMA},
+ *       filled by several COPY streams and indexed over several connections at once, then moved
+ *       into {@code public} by the swap. A session-level advisory lock on a coordinating connection
+ *       holds the resource for the whole load; a crash leaves at most a staging table, which the
+ *       next load of the resource or {@link #sweepStaging()} drops.</li>
+ *   <li><b>in one transaction</b> (otherwise): created, filled with {@code COPY FREEZE} and indexed
+ *       uncommitted in {@code public}, then swapped in by the same transaction.</li>
+ * </ul>
  */
 public class DatastoreLoader {
 
+    private static final Logger LOG = Logger.getLogger(DatastoreLoader.class);
     private static final String QUERY_CANCELED = "57014";
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final DatastoreConnections connections;
     private final LoaderSettings settings;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    private volatile boolean toldWhyNotStaged;
 
     public DatastoreLoader(DatastoreConnections connections, LoaderSettings settings) {
         this.connections = connections;
         this.settings = settings;
     }
 
+    /** The connections of one load, so that a cancel reaches all of them. */
     private static final class InFlight {
-        final Connection connection;
+        final List<Connection> connections = new CopyOnWriteArrayList<>();
         volatile boolean cancelled;
-
-        InFlight(Connection connection) {
-            this.connection = connection;
-        }
     }
 
     public LoadResult load(LoadRequest request) throws LoadException {
         if (request.resourceId() == null || request.resourceId().isEmpty() || request.jobId() == null) {
             throw new LoadException("a load needs a resource id and a job id");
         }
-        Connection connection;
-        try {
-            connection = connections.open();
-        } catch (SQLException e) {
-            throw new LoadException("cannot connect to the DataStore database: " + e.getMessage(), e);
-        }
-        InFlight self = new InFlight(connection);
+        InFlight self = new InFlight();
         if (inFlight.putIfAbsent(request.jobId(), self) != null) {
-            closeQuietly(connection);
             throw new LoadException("job " + request.jobId() + " is already loading");
         }
-        boolean committed = false;
         try {
-            connection.setAutoCommit(false);
-            LoadResult result = loadInTransaction(connection, request, self);
-            checkNotCancelled(self);
-            connection.commit();
-            committed = true;
-            return result;
+            Connection coordinator = open(self);
+            return canStage(coordinator) ? loadStaged(coordinator, request, self) : loadInTransaction(coordinator, request, self);
         } catch (SQLException e) {
             if (self.cancelled || QUERY_CANCELED.equals(e.getSQLState())) {
                 throw new LoadException("the load was cancelled; nothing was changed", e);
@@ -87,14 +90,7 @@ public class DatastoreLoader {
             throw new LoadException("the load failed unexpectedly: " + e + "; nothing was changed", e);
         } finally {
             inFlight.remove(request.jobId(), self);
-            if (!committed) {
-                try {
-                    connection.rollback();
-                } catch (SQLException ignored) {
-                    // Closing the connection rolls back as well.
-                }
-            }
-            closeQuietly(connection);
+            self.connections.forEach(DatastoreLoader::closeQuietly);
         }
     }
 
@@ -108,11 +104,7 @@ public class DatastoreLoader {
             return false;
         }
         running.cancelled = true;
-        try {
-            running.connection.unwrap(PGConnection.class).cancelQuery();
-        } catch (SQLException e) {
-            // The flag alone stops the load at its next step.
-        }
+        Parallel.cancelAll(running.connections);
         return true;
     }
 
@@ -128,12 +120,157 @@ public class DatastoreLoader {
         }
     }
 
+    /**
+     * Drops staging tables that no load is building: each is named after its resource, and a load
+     * holds that resource's advisory lock from start to end, so a table whose lock is free was left
+     * by a load that died. Returns how many were dropped.
+     */
+    public int sweepStaging() throws SQLException {
+        int dropped = 0;
+        try (Connection connection = connections.open()) {
+            List<String> tables = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT c.relname FROM pg_catalog.pg_class c"
+                    + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind = 'r'")) {
+                ps.setString(1, Sql.STAGING_SCHEMA);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tables.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String resourceId : tables) {
+                if (tryLockResource(connection, resourceId)) {
+                    try (Statement st = connection.createStatement()) {
+                        st.execute("DROP TABLE IF EXISTS " + NewTable.staged(resourceId, List.of()).qualified());
+                        dropped++;
+                    } finally {
+                        unlockResource(connection, resourceId);
+                    }
+                }
+            }
+        }
+        return dropped;
+    }
+
+    /** The serial way: everything in the coordinator's one transaction. */
     private LoadResult loadInTransaction(Connection connection, LoadRequest request, InFlight self)
             throws SQLException, LoadException {
-        prepareSession(connection);
-        lockResource(connection, request.resourceId());
-        checkNotCancelled(self);
+        connection.setAutoCommit(false);
+        boolean committed = false;
+        try {
+            prepareSession(connection, true);
+            lockResource(connection, request.resourceId(), true);
+            checkNotCancelled(self);
+            Plan plan = plan(connection, request);
+            NewTable table = NewTable.inTransaction(request.resourceId(), request.jobId(), plan.columns());
+            List<IndexSpec> specs = IndexPlan.of(table, settings, plan.ftsFieldTypes(), plan.liveIndexes(),
+                    plan.liveColumnIds(), plan.warnings());
+            table.create(connection);
 
+            long copyStart = System.nanoTime();
+            long rows = CopyFill.serial(connection, table, request.analysis(), plan.types(), plan.stripped());
+            long copyMillis = millisSince(copyStart);
+            checkNotCancelled(self);
+
+            long indexStart = System.nanoTime();
+            List<IndexSpec> built = IndexBuild.serial(connection, request.resourceId(), specs, plan.warnings());
+            analyze(connection, table);
+            long indexMillis = millisSince(indexStart);
+            checkNotCancelled(self);
+
+            long swapStart = System.nanoTime();
+            TableSwap.Outcome outcome = new TableSwap(connection, settings, request, table, plan.columns(), built, rows,
+                    TableSwap.Clock.SYSTEM).run();
+            checkNotCancelled(self);
+            connection.commit();
+            committed = true;
+            return new LoadResult(rows, plan.columns(), outcome.replaced(), copyMillis, indexMillis, millisSince(swapStart),
+                    outcome.attempts(), 1, List.copyOf(plan.warnings()));
+        } finally {
+            if (!committed) {
+                rollbackQuietly(connection);
+            }
+        }
+    }
+
+    /**
+     * The staged way: the coordinator holds the resource's lock for the whole load and runs the
+     * swap; {@code parallelism} other connections fill and index the staging table.
+     */
+    private LoadResult loadStaged(Connection coordinator, LoadRequest request, InFlight self)
+            throws SQLException, LoadException {
+        String rid = request.resourceId();
+        prepareSession(coordinator, false);
+        lockResource(coordinator, rid, false);
+        NewTable table = null;
+        boolean swapped = false;
+        try {
+            checkNotCancelled(self);
+            Plan plan = plan(coordinator, request);
+            table = NewTable.staged(rid, plan.columns());
+            List<IndexSpec> specs = IndexPlan.of(table, settings, plan.ftsFieldTypes(), plan.liveIndexes(),
+                    plan.liveColumnIds(), plan.warnings());
+            try (Statement st = coordinator.createStatement()) {
+                // left by a load that died: the lock says none is building it now
+                st.execute("DROP TABLE IF EXISTS " + table.qualified());
+            }
+            table.create(coordinator);
+            List<Connection> workers = new ArrayList<>();
+            for (int i = 0; i < settings.parallelism(); i++) {
+                Connection worker = open(self);
+                prepareSession(worker, false);
+                workers.add(worker);
+            }
+            checkNotCancelled(self);
+
+            long copyStart = System.nanoTime();
+            long rows = CopyFill.parallel(workers, table, request.analysis(), plan.types(), plan.stripped());
+            setSequence(coordinator, table, rows);
+            long copyMillis = millisSince(copyStart);
+            checkNotCancelled(self);
+
+            long indexStart = System.nanoTime();
+            List<IndexSpec> built = IndexBuild.parallel(workers, rid, specs, plan.warnings());
+            analyze(coordinator, table);
+            long indexMillis = millisSince(indexStart);
+            checkNotCancelled(self);
+
+            long swapStart = System.nanoTime();
+            coordinator.setAutoCommit(false);
+            prepareSession(coordinator, true);
+            TableSwap.Outcome outcome;
+            try {
+                outcome = new TableSwap(coordinator, settings, request, table, plan.columns(), built, rows,
+                        TableSwap.Clock.SYSTEM).run();
+                checkNotCancelled(self);
+                coordinator.commit();
+                swapped = true;
+            } finally {
+                if (!swapped) {
+                    rollbackQuietly(coordinator);
+                }
+                coordinator.setAutoCommit(true);
+            }
+            return new LoadResult(rows, plan.columns(), outcome.replaced(), copyMillis, indexMillis, millisSince(swapStart),
+                    outcome.attempts(), settings.parallelism(), List.copyOf(plan.warnings()));
+        } finally {
+            if (!swapped && table != null) {
+                dropQuietly(coordinator, table);
+            }
+            unlockQuietly(coordinator, rid);
+        }
+    }
+
+    /**
+     * What the load decided before building: the columns and their types (a Data Dictionary
+     * {@code type_override} wins), which text columns are stripped, which indexes the live table has.
+     */
+    private record Plan(List<LoadResult.Column> columns, List<ColumnType> types, Set<Integer> stripped,
+                        List<String> ftsFieldTypes, List<LiveTableReader.LiveIndex> liveIndexes, List<String> liveColumnIds,
+                        List<String> warnings) {
+    }
+
+    private Plan plan(Connection connection, LoadRequest request) throws SQLException, LoadException {
         LiveTableReader reader = new LiveTableReader(connection);
         Optional<LiveTable> live = reader.describe(request.resourceId());
         rejectIfSuperseded(request, live);
@@ -142,29 +279,52 @@ public class DatastoreLoader {
         List<LiveTableReader.LiveIndex> liveIndexes = live.isPresent()
                 ? reader.indexes(reader.tableOid(request.resourceId()).orElseThrow())
                 : List.of();
-
-        String tempName = tempName(request);
-        NewTableBuilder builder = new NewTableBuilder(connection, request.resourceId(), tempName, settings, columns,
-                settings.ftsFieldTypesFor(request.ckan()));
-        builder.create();
-
-        long copyStart = System.nanoTime();
-        long rows = builder.copy(request.analysis(), strippedColumns(columns, live));
-        long copyMillis = (System.nanoTime() - copyStart) / 1_000_000;
-        checkNotCancelled(self);
-
-        long indexStart = System.nanoTime();
         List<String> liveColumnIds = live.map(t -> t.columns().stream().map(LiveTable.Column::id).toList()).orElse(List.of());
-        List<NewTableBuilder.BuiltIndex> indexes = builder.buildIndexes(liveIndexes, liveColumnIds, warnings);
-        long indexMillis = (System.nanoTime() - indexStart) / 1_000_000;
-        checkNotCancelled(self);
+        return new Plan(columns, columns.stream().map(LoadResult.Column::type).toList(), strippedColumns(columns, live),
+                settings.ftsFieldTypesFor(request.ckan()), liveIndexes, liveColumnIds, warnings);
+    }
 
-        long swapStart = System.nanoTime();
-        TableSwap.Outcome outcome = new TableSwap(connection, settings, request, tempName, columns, indexes, rows,
-                TableSwap.Clock.SYSTEM).run();
-        long swapMillis = (System.nanoTime() - swapStart) / 1_000_000;
-        return new LoadResult(rows, columns, outcome.replaced(), copyMillis, indexMillis, swapMillis,
-                outcome.attempts(), List.copyOf(warnings));
+    /**
+     * Whether this load can be staged: parallelism above 1, and the staging schema there or
+     * creatable by the write role (CKAN's documented setup makes it the database's owner). Otherwise
+     * the load runs in one transaction, which needs nothing more than CKAN's own permissions.
+     */
+    private boolean canStage(Connection connection) throws SQLException {
+        if (settings.parallelism() < 2) {
+            return false;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT CASE WHEN n.oid IS NULL THEN pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE')"
+                        + " ELSE pg_catalog.has_schema_privilege(n.oid, 'CREATE') AND pg_catalog.has_schema_privilege(n.oid, 'USAGE') END"
+                        + " FROM (SELECT 1) one LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = ?")) {
+            ps.setString(1, Sql.STAGING_SCHEMA);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    whyNotStaged("the write role may not create the schema " + Sql.STAGING_SCHEMA);
+                    return false;
+                }
+            }
+        }
+        try (Statement st = connection.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.quoteIdent(Sql.STAGING_SCHEMA));
+            return true;
+        } catch (SQLException e) {
+            if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                whyNotStaged(Sql.serverMessage(e));
+                return false;
+            }
+            // Two loads creating the schema at the same moment: the other one won, which is as good.
+            return "23505".equals(e.getSQLState()) || "42P06".equals(e.getSQLState());
+        }
+    }
+
+    private void whyNotStaged(String reason) {
+        if (!toldWhyNotStaged) {
+            toldWhyNotStaged = true;
+            LOG.warnf("Loads run in one transaction, without parallelism: %s (grant the write role CREATE on the "
+                    + "DataStore database, as CKAN's documented setup does by making it the owner)", reason);
+        }
     }
 
     /**
@@ -183,24 +343,95 @@ public class DatastoreLoader {
         }
     }
 
-    private void prepareSession(Connection connection) throws SQLException {
+    /**
+     * @param local for this transaction only ({@code SET LOCAL}), else for the session
+     */
+    private void prepareSession(Connection connection, boolean local) throws SQLException {
         // Unqualified names in trigger and view definitions must resolve exactly as CKAN's do.
-        setLocal(connection, "search_path", Sql.SCHEMA);
+        set(connection, "search_path", Sql.SCHEMA, local);
         if (!"on".equals(show(connection, "standard_conforming_strings"))) {
             // Sql.quoteLiteral relies on it: with it off a backslash in a label would change the literal.
-            setLocal(connection, "standard_conforming_strings", "on");
+            set(connection, "standard_conforming_strings", "on", local);
         }
         if (connection.getMetaData().getDatabaseMajorVersion() >= 14) {
-            setLocal(connection, "client_connection_check_interval", settings.connectionCheckInterval().toMillis() + "ms");
+            // A backend whose worker died stops at its next check, and frees the resource's lock.
+            set(connection, "client_connection_check_interval", settings.connectionCheckInterval().toMillis() + "ms", local);
+        }
+        if (!local) {
+            // An idle coordinator whose host vanished is noticed in seconds, not after the OS's two hours.
+            set(connection, "tcp_keepalives_idle", "10", false);
+            set(connection, "tcp_keepalives_interval", "5", false);
+            set(connection, "tcp_keepalives_count", "3", false);
         }
     }
 
-    /** One load per resource across all replicas; released by COMMIT or ROLLBACK, or when the backend dies. */
-    private static void lockResource(Connection connection, String resourceId) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.pg_advisory_xact_lock(?)")) {
+    /**
+     * One load per resource across all replicas, and a staging table no sweep may take: held to the
+     * end of the transaction, or of the session for a staged load; either way freed when the backend
+     * dies.
+     */
+    private static void lockResource(Connection connection, String resourceId, boolean transactionOnly) throws SQLException {
+        String lock = transactionOnly ? "pg_advisory_xact_lock" : "pg_advisory_lock";
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog." + lock + "(?)")) {
             ps.setLong(1, advisoryKey(resourceId));
             ps.execute();
         }
+    }
+
+    private static boolean tryLockResource(Connection connection, String resourceId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?)")) {
+            ps.setLong(1, advisoryKey(resourceId));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static void unlockResource(Connection connection, String resourceId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.pg_advisory_unlock(?)")) {
+            ps.setLong(1, advisoryKey(resourceId));
+            ps.execute();
+        }
+    }
+
+    private static void unlockQuietly(Connection connection, String resourceId) {
+        try {
+            unlockResource(connection, resourceId);
+        } catch (SQLException ignored) {
+            // Closing the connection frees the lock as well.
+        }
+    }
+
+    /** The rows came with their {@code _id}; the sequence goes on after the last, as a serial COPY leaves it. */
+    private static void setSequence(Connection connection, NewTable table, long rows) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(?, '_id'), ?, ?)")) {
+            ps.setString(1, table.qualified());
+            ps.setLong(2, Math.max(rows, 1));
+            ps.setBoolean(3, rows > 0);
+            ps.execute();
+        }
+    }
+
+    private static void analyze(Connection connection, NewTable table) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("ANALYZE " + table.qualified());
+        }
+    }
+
+    private Connection open(InFlight self) throws LoadException {
+        try {
+            Connection connection = connections.open();
+            self.connections.add(connection);
+            return connection;
+        } catch (SQLException e) {
+            throw new LoadException("cannot connect to the DataStore database: " + e.getMessage(), e);
+        }
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     static long advisoryKey(String resourceId) {
@@ -254,11 +485,6 @@ public class DatastoreLoader {
         return stripped;
     }
 
-    /** Unique per job and resource, at most 63 bytes, and never starting with '_' (CKAN hides those). */
-    static String tempName(LoadRequest request) {
-        return "dpw_" + HexFormat.of().formatHex(digest("MD5", request.resourceId() + "/" + request.jobId()));
-    }
-
     private static byte[] digest(String algorithm, String text) {
         try {
             return MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8));
@@ -283,11 +509,29 @@ public class DatastoreLoader {
         }
     }
 
-    private static void setLocal(Connection connection, String parameter, String value) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.set_config(?, ?, true)")) {
+    private static void set(Connection connection, String parameter, String value, boolean local) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.set_config(?, ?, ?)")) {
             ps.setString(1, parameter);
             ps.setString(2, value);
+            ps.setBoolean(3, local);
             ps.execute();
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // Closing the connection rolls back as well.
+        }
+    }
+
+    private static void dropQuietly(Connection connection, NewTable table) {
+        try (Statement st = connection.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS " + table.qualified());
+        } catch (SQLException e) {
+            LOG.warnf("Could not drop the staging table %s; the next load of the resource or the sweep will: %s",
+                    table.qualified(), Sql.serverMessage(e));
         }
     }
 

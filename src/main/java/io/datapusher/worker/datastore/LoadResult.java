@@ -14,10 +14,11 @@ import java.util.List;
  * @param indexMillis   time spent building indexes and ANALYZE
  * @param swapMillis    time spent in the swap, waiting for readers included
  * @param swapAttempts  how many tries the swap needed (1 when no reader was in the way)
+ * @param connections   how many connections filled and indexed the new table at once (1: in one transaction)
  * @param warnings      things that did not stop the load, e.g. an old custom index that no longer applies
  */
 public record LoadResult(long rows, List<Column> columns, boolean replaced, long copyMillis, long indexMillis,
-                         long swapMillis, int swapAttempts, List<String> warnings) {
+                         long swapMillis, int swapAttempts, int connections, List<String> warnings) {
 
     public record Column(String id, ColumnType type) {
     }

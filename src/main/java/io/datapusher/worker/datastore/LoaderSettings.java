@@ -15,11 +15,19 @@ import java.util.Optional;
  * @param swapLockTimeout         how long one swap attempt waits for readers of the live table
  * @param swapBudget              how long all swap attempts together may wait before the load gives up
  * @param connectionCheckInterval how often PostgreSQL checks that the worker is still there, so a dead worker's lock is freed
+ * @param parallelism             how many connections fill and index a staged table at once; 1 loads in one transaction
  */
 public record LoaderSettings(String ftsLang, String ftsIndexMethod, Optional<List<String>> ftsFieldTypes,
-                             Duration swapLockTimeout, Duration swapBudget, Duration connectionCheckInterval) {
+                             Duration swapLockTimeout, Duration swapBudget, Duration connectionCheckInterval,
+                             int parallelism) {
+
+    /** Connections of a staged load besides the coordinator's, when nothing says otherwise. */
+    public static final int DEFAULT_PARALLELISM = 2;
 
     public LoaderSettings {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
+        }
         if (!ftsIndexMethod.matches("[a-z_][a-z0-9_]*")) {
             // It goes into DDL as a keyword, so only an access-method name is acceptable.
             throw new IllegalArgumentException("not an index method: " + ftsIndexMethod);
@@ -29,7 +37,7 @@ public record LoaderSettings(String ftsLang, String ftsIndexMethod, Optional<Lis
 
     public static LoaderSettings defaults() {
         return new LoaderSettings("english", "gist", Optional.empty(),
-                Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(5));
+                Duration.ofMillis(100), Duration.ofSeconds(60), Duration.ofSeconds(5), DEFAULT_PARALLELISM);
     }
 
     /**
@@ -47,10 +55,17 @@ public record LoaderSettings(String ftsLang, String ftsIndexMethod, Optional<Lis
     }
 
     public LoaderSettings withSwapBudget(Duration budget) {
-        return new LoaderSettings(ftsLang, ftsIndexMethod, ftsFieldTypes, swapLockTimeout, budget, connectionCheckInterval);
+        return new LoaderSettings(ftsLang, ftsIndexMethod, ftsFieldTypes, swapLockTimeout, budget, connectionCheckInterval,
+                parallelism);
     }
 
     public LoaderSettings withSwapLockTimeout(Duration timeout) {
-        return new LoaderSettings(ftsLang, ftsIndexMethod, ftsFieldTypes, timeout, swapBudget, connectionCheckInterval);
+        return new LoaderSettings(ftsLang, ftsIndexMethod, ftsFieldTypes, timeout, swapBudget, connectionCheckInterval,
+                parallelism);
+    }
+
+    public LoaderSettings withParallelism(int connections) {
+        return new LoaderSettings(ftsLang, ftsIndexMethod, ftsFieldTypes, swapLockTimeout, swapBudget,
+                connectionCheckInterval, connections);
     }
 }

@@ -7,8 +7,14 @@ package io.datapusher.worker.datastore;
  */
 public final class Sql {
 
-    /** The only schema CKAN's DataStore uses; the write role cannot create others. */
+    /** The only schema CKAN's DataStore uses and lists. */
     public static final String SCHEMA = "public";
+
+    /**
+     * The worker's own schema, where a new table is built committed before the swap moves it into
+     * {@link #SCHEMA}. CKAN never looks outside {@code public}.
+     */
+    public static final String STAGING_SCHEMA = "datapusher_staging";
 
     private Sql() {
     }

@@ -2,7 +2,6 @@ package io.datapusher.worker.datastore;
 
 import io.datapusher.worker.datastore.LiveTableReader.DependentView;
 import io.datapusher.worker.datastore.LiveTableReader.UserTrigger;
-import io.datapusher.worker.datastore.NewTableBuilder.BuiltIndex;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,9 +31,9 @@ final class TableSwap {
     private final Connection connection;
     private final LoaderSettings settings;
     private final LoadRequest request;
-    private final String tempName;
+    private final NewTable table;
     private final List<LoadResult.Column> columns;
-    private final List<BuiltIndex> indexes;
+    private final List<IndexSpec> indexes;
     private final long rows;
     private final Clock clock;
 
@@ -60,13 +59,16 @@ final class TableSwap {
     record Outcome(boolean replaced, int attempts) {
     }
 
-    /** @param rows how many rows the new table holds */
-    TableSwap(Connection connection, LoaderSettings settings, LoadRequest request, String tempName,
-              List<LoadResult.Column> columns, List<BuiltIndex> indexes, long rows, Clock clock) {
+    /**
+     * @param indexes the indexes built on the new table, to be given their CKAN names
+     * @param rows    how many rows the new table holds
+     */
+    TableSwap(Connection connection, LoaderSettings settings, LoadRequest request, NewTable table,
+              List<LoadResult.Column> columns, List<IndexSpec> indexes, long rows, Clock clock) {
         this.connection = connection;
         this.settings = settings;
         this.request = request;
-        this.tempName = tempName;
+        this.table = table;
         this.columns = columns;
         this.indexes = indexes;
         this.rows = rows;
@@ -162,14 +164,20 @@ final class TableSwap {
             }
         }
 
+        // Default privileges (CKAN's read role's SELECT) apply where a table is created, not where it is
+        // moved: a staged table gets them here, before the live table's own grants, as if created in public.
+        List<LiveTableReader.AclEntry> defaults = table.isStaged() ? defaultPrivileges(reader) : null;
         applyComments(liveComments);
         if (liveOid.isPresent()) {
             execute("DROP TABLE " + live + " CASCADE");
         }
-        renameIntoPlace(reader);
+        moveIntoPlace(reader);
         long newOid = reader.tableOid(rid).orElseThrow();
         for (DependentView view : views) {
             recreateView(view, aliasDefinition, reader);
+        }
+        if (defaults != null) {
+            AclSync.apply(connection, reader, newOid, live, defaults);
         }
         if (acl != null) {
             AclSync.apply(connection, reader, newOid, live, acl);
@@ -194,7 +202,7 @@ final class TableSwap {
      * exactly that, and they must come back as {@code SELECT *} of the new columns.
      */
     private String probeAliasDefinition(String live) throws SQLException {
-        String probe = tempName + "_probe";
+        String probe = table.probeName("alias");
         execute("SAVEPOINT dpw_probe");
         try {
             execute("CREATE VIEW " + Sql.publicTable(probe) + " AS SELECT * FROM " + live);
@@ -227,7 +235,7 @@ final class TableSwap {
                         ? ColumnComments.inFormat(liveComments.get(column.id()), format)
                         : ColumnComments.labelComment(label(column.id()), format);
                 if (comment != null) {
-                    st.execute("COMMENT ON COLUMN " + Sql.publicTable(tempName) + "." + Sql.quoteIdent(column.id())
+                    st.execute("COMMENT ON COLUMN " + table.qualified() + "." + Sql.quoteIdent(column.id())
                             + " IS " + Sql.quoteLiteral(comment));
                 }
             }
@@ -241,8 +249,18 @@ final class TableSwap {
                 .findFirst().orElse(columnId);
     }
 
-    private void renameIntoPlace(LiveTableReader reader) throws SQLException {
+    /**
+     * Puts the new table where the live one was, under CKAN's names. A staged table already has
+     * them (its schema kept them apart), so it only changes schema, taking its sequence, primary key
+     * and indexes along; a table built in this transaction is renamed piece by piece.
+     */
+    private void moveIntoPlace(LiveTableReader reader) throws SQLException {
+        if (table.isStaged()) {
+            execute("ALTER TABLE " + table.qualified() + " SET SCHEMA " + Sql.quoteIdent(Sql.SCHEMA));
+            return;
+        }
         String rid = request.resourceId();
+        String tempName = table.name();
         long tempOid = reader.tableOid(tempName).orElseThrow(() -> new SQLException("the new table " + tempName + " is gone"));
         String sequence = null;
         String primaryKey = null;
@@ -260,15 +278,28 @@ final class TableSwap {
             }
         }
         execute("ALTER TABLE " + Sql.publicTable(tempName) + " RENAME TO " + Sql.quoteIdent(rid));
-        String table = Sql.publicTable(rid);
+        String live = Sql.publicTable(rid);
         if (sequence != null) {
             execute("ALTER SEQUENCE " + Sql.publicTable(sequence) + " RENAME TO " + Sql.quoteIdent(rid + "__id_seq"));
         }
         if (primaryKey != null) {
-            execute("ALTER TABLE " + table + " RENAME CONSTRAINT " + Sql.quoteIdent(primaryKey) + " TO " + Sql.quoteIdent(rid + "_pkey"));
+            execute("ALTER TABLE " + live + " RENAME CONSTRAINT " + Sql.quoteIdent(primaryKey) + " TO " + Sql.quoteIdent(rid + "_pkey"));
         }
-        for (BuiltIndex index : indexes) {
-            execute("ALTER INDEX " + Sql.publicTable(index.tempName()) + " RENAME TO " + Sql.quoteIdent(index.finalName()));
+        for (IndexSpec index : indexes) {
+            execute("ALTER INDEX " + Sql.publicTable(index.buildName()) + " RENAME TO " + Sql.quoteIdent(index.ckanName()));
+        }
+    }
+
+    /** The privileges a table created in {@code public} right now gets: the owner's, and the default privileges. */
+    private List<LiveTableReader.AclEntry> defaultPrivileges(LiveTableReader reader) throws SQLException {
+        String probe = table.probeName("acl");
+        execute("SAVEPOINT dpw_probe");
+        try {
+            execute("CREATE TABLE " + Sql.publicTable(probe) + " ()");
+            return reader.acl(reader.tableOid(probe).orElseThrow());
+        } finally {
+            execute("ROLLBACK TO SAVEPOINT dpw_probe");
+            execute("RELEASE SAVEPOINT dpw_probe");
         }
     }
 

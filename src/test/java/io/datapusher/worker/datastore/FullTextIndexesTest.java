@@ -89,7 +89,7 @@ class FullTextIndexesTest {
     private static LoaderSettings settings(List<String> ftsFieldTypes) {
         LoaderSettings defaults = LoaderSettings.defaults();
         return new LoaderSettings(defaults.ftsLang(), defaults.ftsIndexMethod(), Optional.of(ftsFieldTypes),
-                Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(5));
+                Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(5), defaults.parallelism());
     }
 
     private static String fullTextIndex(ReleaseDatastore ds) {

@@ -85,9 +85,10 @@ public final class TestAnalysis {
     public Analysis build() {
         List<List<String>> data = List.copyOf(rows);
         RowHook rowHook = hook;
-        return new Analysis(List.copyOf(columns), data.size(), "UTF-8", "csv", List.of(), (out, types, stripped) -> {
+        return new Analysis(List.copyOf(columns), data.size(), "UTF-8", "csv", List.of(), (sink, types, stripped) -> {
             long n = 0;
             for (List<String> row : data) {
+                Writer out = sink.row(n + 1);
                 rowHook.beforeRow(n, out);
                 StringBuilder line = new StringBuilder();
                 for (int i = 0; i < row.size(); i++) {
@@ -100,6 +101,7 @@ public final class TestAnalysis {
                     }
                 }
                 out.write(line.append('\n').toString());
+                sink.rowDone();
                 n++;
             }
             return n;

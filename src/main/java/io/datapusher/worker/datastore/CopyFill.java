@@ -1,0 +1,297 @@
+package io.datapusher.worker.datastore;
+
+import io.datapusher.worker.analyze.Analysis;
+import io.datapusher.worker.analyze.ColumnType;
+import io.datapusher.worker.analyze.RowStream;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyOutputStream;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+import java.io.BufferedWriter;
+import java.io.CharArrayWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongUnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Fills the new table with {@code COPY ... FROM STDIN}, CKAN's {@code zfulltext} trigger on, so that
+ * {@code _full_text} is CKAN's own function's output by construction.
+ *
+ * <p>{@link #serial} streams every row over the load's one connection, with {@code FREEZE}
+ * (allowed because the table was created in the same transaction). {@link #parallel} reads the file
+ * once and hands chunks of rows, each row numbered with its {@code _id} in file order, to several
+ * connections whose COPY streams run side by side; memory stays flat because only a few chunks
+ * wait at any time.
+ */
+final class CopyFill {
+
+    /** Rows per chunk: big enough that a chunk is cheap to hand over, small enough to keep connections busy evenly. */
+    static final int CHUNK_ROWS = 4096;
+    private static final int CHUNK_CHARS = 1 << 20;
+    private static final Pattern COPY_LINE = Pattern.compile("line (\\d+)");
+    private static final Pattern COPY_COLUMN = Pattern.compile("column (.+?)(?::|$)");
+    private static final String QUERY_CANCELED = "57014";
+
+    private CopyFill() {
+    }
+
+    static long serial(Connection connection, NewTable table, Analysis analysis, List<ColumnType> types,
+                       Set<Integer> stripped) throws SQLException, LoadException {
+        PGCopyOutputStream out = new PGCopyOutputStream(connection.unwrap(PGConnection.class),
+                table.copySql(false, true), 1 << 16);
+        try {
+            Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            analysis.rowStream().copyTo(writer, types, stripped);
+            writer.flush();
+            return out.endCopy();
+        } catch (IOException e) {
+            SQLException server = serverError(e);
+            cancelQuietly(out);
+            if (server != null) {
+                // COPY counts CSV records from 1 and the stream has no header, so a line is a data record.
+                throw rejected(server, LongUnaryOperator.identity());
+            }
+            throw new LoadException("reading the file for COPY failed: " + e.getMessage() + "; nothing was changed", e);
+        } catch (SQLException e) {
+            cancelQuietly(out);
+            throw rejected(e, LongUnaryOperator.identity());
+        } catch (RuntimeException e) {
+            cancelQuietly(out);
+            throw e;
+        }
+    }
+
+    static long parallel(List<Connection> connections, NewTable table, Analysis analysis, List<ColumnType> types,
+                         Set<Integer> stripped) throws SQLException, LoadException {
+        BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(2 * connections.size());
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        List<Thread> streams = new ArrayList<>();
+        for (Connection connection : connections) {
+            streams.add(Parallel.start("dpw-copy", () -> {
+                try {
+                    new Stream(connection, table.copySql(true, false)).drain(queue, failure);
+                } catch (Exception e) {
+                    if (failure.compareAndSet(null, e)) {
+                        Parallel.cancelAll(connections);
+                    }
+                }
+            }));
+        }
+        ChunkingSink sink = new ChunkingSink(queue, failure);
+        long rows;
+        try {
+            rows = analysis.rowStream().copyTo(sink, types, stripped);
+            sink.flush();
+        } catch (IOException | RuntimeException e) {
+            failure.compareAndSet(null, e instanceof StoppedByStream ? null : e);
+            Parallel.cancelAll(connections);
+            rows = -1;
+        } finally {
+            if (failure.get() != null) {
+                queue.clear();
+            }
+            for (int i = 0; i < connections.size(); i++) {
+                sink.offer(Chunk.END);
+            }
+        }
+        Parallel.join(streams);
+        Exception first = failure.get();
+        if (first instanceof IOException io) {
+            throw new LoadException("reading the file for COPY failed: " + io.getMessage() + "; nothing was changed", io);
+        }
+        Parallel.rethrow(first);
+        return rows;
+    }
+
+    /** Rows {@code firstRow}.. in file order, as CSV records that start with their {@code _id}. */
+    private record Chunk(long firstRow, int rows, byte[] bytes) {
+        static final Chunk END = new Chunk(0, 0, new byte[0]);
+    }
+
+    /** The producer's side: numbers each row with its {@code _id} and cuts the rows into chunks. */
+    private static final class ChunkingSink implements RowStream.RowSink {
+        private final BlockingQueue<Chunk> queue;
+        private final AtomicReference<Exception> failure;
+        private final CharArrayWriter buffer = new CharArrayWriter(CHUNK_CHARS + 4096);
+        private long firstRow = 1;
+        private int rows;
+
+        ChunkingSink(BlockingQueue<Chunk> queue, AtomicReference<Exception> failure) {
+            this.queue = queue;
+            this.failure = failure;
+        }
+
+        @Override
+        public Writer row(long number) {
+            if (rows == 0) {
+                firstRow = number;
+            }
+            buffer.write(Long.toString(number), 0, Long.toString(number).length());
+            buffer.write(',');
+            return buffer;
+        }
+
+        @Override
+        public void rowDone() throws IOException {
+            rows++;
+            if (rows >= CHUNK_ROWS || buffer.size() >= CHUNK_CHARS) {
+                flush();
+            }
+        }
+
+        void flush() throws IOException {
+            if (rows == 0) {
+                return;
+            }
+            byte[] bytes = new String(buffer.toCharArray()).getBytes(StandardCharsets.UTF_8);
+            put(new Chunk(firstRow, rows, bytes));
+            buffer.reset();
+            rows = 0;
+        }
+
+        private void put(Chunk chunk) throws IOException {
+            try {
+                while (!queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+                    if (failure.get() != null) {
+                        throw new StoppedByStream();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+
+        /** Hands over a chunk without waiting forever: after a failure nobody may be taking them. */
+        void offer(Chunk chunk) {
+            try {
+                queue.offer(chunk, 5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A COPY stream stopped the file's reading by failing; its own error is the one to report. */
+    private static final class StoppedByStream extends IOException {
+        StoppedByStream() {
+            super("a COPY stream failed", null);
+        }
+    }
+
+    /** One connection's COPY: it remembers which rows it got, so an error on its line N names the file's record. */
+    private static final class Stream {
+        private final PGCopyOutputStream out;
+        private final List<long[]> received = new ArrayList<>();
+        private long lines;
+
+        Stream(Connection connection, String sql) throws SQLException {
+            this.out = new PGCopyOutputStream(connection.unwrap(PGConnection.class), sql, 1 << 16);
+        }
+
+        void drain(BlockingQueue<Chunk> queue, AtomicReference<Exception> failure) throws SQLException, LoadException {
+            try {
+                for (Chunk chunk = queue.take(); chunk != Chunk.END; chunk = queue.take()) {
+                    if (failure.get() != null) {
+                        continue;
+                    }
+                    received.add(new long[] {lines + 1, chunk.firstRow(), chunk.rows()});
+                    lines += chunk.rows();
+                    out.write(chunk.bytes());
+                }
+                if (failure.get() != null) {
+                    cancelQuietly(out);
+                    return;
+                }
+                out.endCopy();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancelQuietly(out);
+                throw new LoadException("the load was interrupted during COPY; nothing was changed", e);
+            } catch (IOException e) {
+                SQLException server = serverError(e);
+                cancelQuietly(out);
+                throw server != null ? rejected(server, this::record)
+                        : new LoadException("COPY failed: " + e.getMessage() + "; nothing was changed", e);
+            } catch (SQLException e) {
+                cancelQuietly(out);
+                throw rejected(e, this::record);
+            }
+        }
+
+        /** The file's record for a line of this stream. */
+        private long record(long line) {
+            for (long[] chunk : received) {
+                if (line >= chunk[0] && line < chunk[0] + chunk[2]) {
+                    return chunk[1] + (line - chunk[0]);
+                }
+            }
+            return line;
+        }
+    }
+
+    /** PostgreSQL's refusal of a value, naming the file's record and the column. */
+    static LoadException rejected(SQLException e, LongUnaryOperator lineToRecord) {
+        if (QUERY_CANCELED.equals(e.getSQLState())) {
+            return new LoadException("the load was cancelled during COPY; nothing was changed", e);
+        }
+        String message = e.getMessage();
+        String where = null;
+        if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {
+            ServerErrorMessage server = p.getServerErrorMessage();
+            message = server.getMessage();
+            where = server.getWhere();
+        }
+        StringBuilder text = new StringBuilder("PostgreSQL rejected the data");
+        if (where != null) {
+            Matcher line = COPY_LINE.matcher(where);
+            if (line.find()) {
+                text.append(" at record ").append(lineToRecord.applyAsLong(Long.parseLong(line.group(1))));
+            }
+            Matcher column = COPY_COLUMN.matcher(where);
+            if (column.find()) {
+                text.append(", column \"").append(column.group(1)).append('"');
+            }
+        }
+        text.append(": ").append(message).append("; nothing was changed");
+        return new LoadException(text.toString(), e);
+    }
+
+    /** The server's own error if the chain has one, as it names the record; else the first SQL error. */
+    private static SQLException serverError(Throwable t) {
+        SQLException first = null;
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof PSQLException p && p.getServerErrorMessage() != null) {
+                return p;
+            }
+            if (first == null && c instanceof SQLException sql) {
+                first = sql;
+            }
+        }
+        return first;
+    }
+
+    private static void cancelQuietly(PGCopyOutputStream out) {
+        try {
+            if (out.isActive()) {
+                out.cancelCopy();
+            }
+        } catch (SQLException ignored) {
+            // The copy is being abandoned anyway.
+        }
+    }
+}
