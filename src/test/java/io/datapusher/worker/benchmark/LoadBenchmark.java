@@ -41,6 +41,10 @@ class LoadBenchmark {
     void benchmark() throws Exception {
         List<Long> rowCounts = Arrays.stream(System.getProperty("benchmark.rows", "300000").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
+        if (rowCounts.stream().anyMatch(rows -> rows <= INITIAL_ROWS)) {
+            throw new IllegalArgumentException("each row count must be above " + INITIAL_ROWS + ", the size of the "
+                    + "resource's first version, so that readers can tell the new table by its count: " + rowCounts);
+        }
         String maxHeap = System.getProperty("benchmark.xmx", "256m");
         boolean gigabyte = Boolean.getBoolean("benchmark.gigabyte");
         boolean keepGigabyteFile = Boolean.getBoolean("benchmark.keepGigabyteFile");

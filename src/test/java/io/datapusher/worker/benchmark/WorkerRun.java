@@ -151,11 +151,7 @@ final class WorkerRun implements AutoCloseable {
         }
     }
 
-    public String workerLog() {
-        return worker == null ? "" : worker.log().toString();
-    }
-
-    /** Publishes a resubmit as CKAN's plugin would, naming a fresh job id; returns that id. */
+    /** Publishes a resubmit message with publisher confirms, naming a fresh job id; returns that id. */
     private UUID publish(String resourceId, boolean ignoreHash) throws Exception {
         UUID jobId = UUID.randomUUID();
         String body = "{\"resource_id\": \"" + resourceId + "\", \"ignore_hash\": " + ignoreHash + ", \"job_id\": \""
