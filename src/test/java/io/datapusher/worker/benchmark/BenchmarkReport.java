@@ -66,7 +66,15 @@ final class BenchmarkReport {
             md.append("- ").append(row.label()).append(": ").append(w.steps()).append(". Live by the jobs table ")
                     .append("(`loaded_at` − `created_at`): ").append(w.liveByJob() == null ? "—" : seconds(w.liveByJob().toMillis()))
                     .append("; queued ").append(w.queued().toMillis()).append(" ms before the job was created; ")
-                    .append(w.reader().calls()).append(" reader calls.");
+                    .append(w.reader().calls()).append(" reader calls");
+            ReaderLoop.Stats reader = w.reader();
+            if (reader.longestStartedAt() != null) {
+                md.append(", the longest started ").append(seconds(Duration.between(w.job().createdAt().toInstant(),
+                        reader.longestStartedAt()).toMillis())).append(" after the job's creation and ")
+                        .append(reader.longestSawRows() < 0 ? "failed" : String.format(Locale.ROOT, "counted %,d rows",
+                                reader.longestSawRows()));
+            }
+            md.append('.');
             if (w.job().error() != null) {
                 md.append(" Job error: ").append(w.job().error());
             }

@@ -33,7 +33,9 @@ final class ReaderLoop implements AutoCloseable {
         Connection connect() throws SQLException;
     }
 
-    record Stats(int calls, int errors, long longestMillis, long medianMillis, List<String> firstErrors) {
+    /** {@code longestStartedAt} and {@code longestSawRows} (-1 for an error) place the longest call against the load. */
+    record Stats(int calls, int errors, long longestMillis, long medianMillis, Instant longestStartedAt,
+                 long longestSawRows, List<String> firstErrors) {
     }
 
     private final Connector connector;
@@ -45,6 +47,9 @@ final class ReaderLoop implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long watchedRows = -1;
     private volatile Instant watchedSeenAt;
+    private long longestMillis = -1; // these three guarded by callMillis
+    private Instant longestStartedAt;
+    private long longestSawRows;
 
     ReaderLoop(Connector connector, String table, Duration pause) {
         this.connector = connector;
@@ -68,14 +73,22 @@ final class ReaderLoop implements AutoCloseable {
 
     /** Forgets the calls so far: what follows is measured afresh. */
     void resetStats() {
-        callMillis.clear();
+        synchronized (callMillis) {
+            callMillis.clear();
+            longestMillis = -1;
+            longestStartedAt = null;
+        }
         errors.clear();
     }
 
     Stats stats() {
         List<Long> sorted;
+        Instant longestStart;
+        long longestRows;
         synchronized (callMillis) {
             sorted = new ArrayList<>(callMillis);
+            longestStart = longestStartedAt;
+            longestRows = longestSawRows;
         }
         Collections.sort(sorted);
         List<String> firstErrors;
@@ -86,32 +99,44 @@ final class ReaderLoop implements AutoCloseable {
         }
         return new Stats(sorted.size(), errorCount,
                 sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1),
-                sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2), firstErrors);
+                sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2), longestStart, longestRows, firstErrors);
     }
 
     private void loop() {
         Connection connection = null;
         while (running) {
             long start = System.nanoTime();
+            Instant startedAt = Instant.now();
             try {
                 if (connection == null || connection.isClosed()) {
                     connection = connector.connect();
                     connection.setAutoCommit(false);
                 }
                 long total = search(connection);
-                callMillis.add((System.nanoTime() - start) / 1_000_000);
+                record((System.nanoTime() - start) / 1_000_000, startedAt, total);
                 if (total == watchedRows && watchedSeenAt == null) {
                     watchedSeenAt = Instant.now();
                 }
             } catch (SQLException e) {
                 long millis = (System.nanoTime() - start) / 1_000_000;
-                callMillis.add(millis);
+                record(millis, startedAt, -1);
                 errors.add(e.getSQLState() + " " + e.getMessage() + " (after " + millis + " ms)");
                 connection = rollbackOrDrop(connection);
             }
             sleep(pause);
         }
         closeQuietly(connection);
+    }
+
+    private void record(long millis, Instant startedAt, long total) {
+        synchronized (callMillis) {
+            if (millis > longestMillis) {
+                longestMillis = millis;
+                longestStartedAt = startedAt;
+                longestSawRows = total;
+            }
+            callMillis.add(millis);
+        }
     }
 
     /** One datastore_search call; returns its total. */
