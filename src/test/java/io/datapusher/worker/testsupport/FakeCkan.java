@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -18,6 +19,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -99,6 +102,7 @@ public final class FakeCkan implements AutoCloseable {
     // state, guarded by lock
     private final Map<String, Map<String, Object>> resources = new LinkedHashMap<>();
     private final Map<String, byte[]> files = new HashMap<>();
+    private final Map<String, Path> diskFiles = new HashMap<>();
     private final Map<String, Integer> downloadStatus = new HashMap<>();
     private final Map<String, Integer> downloads = new HashMap<>();
     private final Set<String> privateResources = new HashSet<>();
@@ -124,7 +128,11 @@ public final class FakeCkan implements AutoCloseable {
     private record InjectedFailure(int status, int remaining) {
     }
 
-    private record Response(int status, String contentType, byte[] body) {
+    /** {@code file}, when set, is streamed from disk instead of {@code body}. */
+    private record Response(int status, String contentType, byte[] body, Path file) {
+        Response(int status, String contentType, byte[] body) {
+            this(status, contentType, body, null);
+        }
     }
 
     private FakeCkan() throws IOException {
@@ -243,6 +251,7 @@ public final class FakeCkan implements AutoCloseable {
         }
         synchronized (lock) {
             resources.put(id, dict);
+            diskFiles.remove(id);
             if (content != null) {
                 files.put(id, content.clone());
             } else {
@@ -261,9 +270,34 @@ public final class FakeCkan implements AutoCloseable {
     public void replaceFile(String id, byte[] content) {
         synchronized (lock) {
             Map<String, Object> dict = requireResource(id);
+            diskFiles.remove(id);
             files.put(id, content.clone());
             String now = now();
             dict.put("size", content.length);
+            dict.put("last_modified", now);
+            dict.put("metadata_modified", now);
+        }
+    }
+
+    /**
+     * Registers an uploaded resource like {@link #addResource(String, byte[], String)}, whose file is
+     * streamed from disk at each download, so that a file of any size costs this JVM no heap.
+     */
+    public Map<String, Object> addResource(String id, Path file, String format) throws IOException {
+        addResource(id, (byte[]) null, format);
+        replaceFile(id, file);
+        return resource(id);
+    }
+
+    /** Serves the resource's file from disk from now on (as a re-upload would: size and last_modified change). */
+    public void replaceFile(String id, Path file) throws IOException {
+        long size = Files.size(file);
+        synchronized (lock) {
+            Map<String, Object> dict = requireResource(id);
+            files.remove(id);
+            diskFiles.put(id, file);
+            String now = now();
+            dict.put("size", size);
             dict.put("last_modified", now);
             dict.put("metadata_modified", now);
         }
@@ -326,6 +360,7 @@ public final class FakeCkan implements AutoCloseable {
         synchronized (lock) {
             resources.clear();
             files.clear();
+            diskFiles.clear();
             downloadStatus.clear();
             downloads.clear();
             privateResources.clear();
@@ -953,7 +988,8 @@ public final class FakeCkan implements AutoCloseable {
         synchronized (lock) {
             Map<String, Object> dict = resources.get(id);
             byte[] content = files.get(id);
-            if (dict == null || content == null) {
+            Path disk = diskFiles.get(id);
+            if (dict == null || (content == null && disk == null)) {
                 return html(404, "404 Not Found", "Resource data not found");
             }
             Integer status = downloadStatus.get(id);
@@ -964,7 +1000,8 @@ public final class FakeCkan implements AutoCloseable {
                 return html(403, "403 Forbidden", "Unauthorized to read resource " + id);
             }
             Object mimetype = dict.get("mimetype");
-            return new Response(200, mimetype == null ? "application/octet-stream" : mimetype.toString(), content);
+            String type = mimetype == null ? "application/octet-stream" : mimetype.toString();
+            return disk == null ? new Response(200, type, content) : new Response(200, type, new byte[0], disk);
         }
     }
 
@@ -1069,6 +1106,13 @@ public final class FakeCkan implements AutoCloseable {
     private static void send(HttpExchange exchange, Response response) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", response.contentType());
         byte[] body = response.body();
+        if (response.file() != null && !"HEAD".equalsIgnoreCase(exchange.getRequestMethod())) {
+            exchange.sendResponseHeaders(response.status(), Files.size(response.file())); // fixed length
+            try (InputStream in = Files.newInputStream(response.file())) {
+                in.transferTo(exchange.getResponseBody());
+            }
+            return;
+        }
         if ("HEAD".equalsIgnoreCase(exchange.getRequestMethod()) || body.length == 0) {
             // -1: no body; the JDK then sends "Content-length: 0" (never chunked)
             exchange.sendResponseHeaders(response.status(), -1);

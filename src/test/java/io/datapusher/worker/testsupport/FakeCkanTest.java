@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -14,6 +15,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -109,6 +112,21 @@ class FakeCkanTest {
         ckan.downloadStatus(ID, 500);
         assertEquals(500, get(url).statusCode());
         assertEquals(2, ckan.downloads(ID));
+    }
+
+    @Test
+    void aFileOnDiskIsStreamedAndAByteReplacementTakesOver(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("big.csv"), "x,y\n3,4\n5,6\n");
+        ckan.replaceFile(ID, file);
+        String url = ckan.fileUrl(ID);
+        HttpResponse<String> served = get(url);
+        assertEquals(200, served.statusCode());
+        assertEquals("x,y\n3,4\n5,6\n", served.body());
+        assertEquals("12", served.headers().firstValue("Content-Length").orElseThrow());
+        assertEquals(12L, ((Number) ckan.resource(ID).get("size")).longValue());
+
+        ckan.replaceFile(ID, CSV);
+        assertEquals("a,b\n1,2\n", get(url).body());
     }
 
     @Test

@@ -30,6 +30,8 @@ public final class WorkerProcess implements AutoCloseable {
     public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     /** Not passed to the worker: where its log goes (default {@code target/faults}). */
     public static final String LOG_DIR = "WORKER_PROCESS_LOG_DIR";
+    /** Not passed to the worker: the child JVM's maximum heap, as {@code -Xmx} takes it (default {@code 512m}). */
+    public static final String MAX_HEAP = "WORKER_PROCESS_XMX";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> GENERATIONS =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -53,8 +55,8 @@ public final class WorkerProcess implements AutoCloseable {
         Path dir = Files.createDirectories(Path.of(environment.getOrDefault(LOG_DIR, "target/faults")));
         this.log = dir.resolve(name + "-" + generation + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-XX:+UseSerialGC",
-                "-jar", JAR.toString())
+        String maxHeap = "-Xmx" + environment.getOrDefault(MAX_HEAP, "512m");
+        ProcessBuilder builder = new ProcessBuilder(java, maxHeap, "-XX:+UseSerialGC", "-jar", JAR.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
@@ -62,8 +64,9 @@ public final class WorkerProcess implements AutoCloseable {
         env.keySet().removeIf(k -> !List.of("PATH", "HOME", "LANG", "TZ", "JAVA_HOME").contains(k));
         env.putAll(environment);
         env.remove(LOG_DIR);
+        env.remove(MAX_HEAP);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        Files.writeString(log, "# " + Instant.now() + " starting " + name + " on port " + port + " with "
+        Files.writeString(log, "# " + Instant.now() + " starting " + name + " on port " + port + " (" + maxHeap + ") with "
                 + new TreeMap<>(environment).keySet() + "\n", StandardCharsets.UTF_8);
         this.process = builder.start();
     }
