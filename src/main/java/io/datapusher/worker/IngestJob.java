@@ -62,6 +62,10 @@ public class IngestJob extends PanacheEntityBase {
     @Column(name = "loaded_at")
     public OffsetDateTime loadedAt;
 
+    /** When the job's swap committed: readers saw its data from then on. */
+    @Column(name = "live_at")
+    public OffsetDateTime liveAt;
+
     /** The replica running the job, while it runs. */
     @Column(name = "worker_id")
     public String workerId;

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -63,6 +64,8 @@ public class DatastoreLoader {
     private static final class InFlight {
         final List<Connection> connections = new CopyOnWriteArrayList<>();
         volatile boolean cancelled;
+        /** The swap committed: from here on a failure must not say that nothing changed. */
+        volatile boolean swapped;
     }
 
     public LoadResult load(LoadRequest request) throws LoadException {
@@ -77,12 +80,19 @@ public class DatastoreLoader {
             Connection coordinator = open(self);
             return canStage(coordinator) ? loadStaged(coordinator, request, self) : loadInTransaction(coordinator, request, self);
         } catch (SQLException e) {
+            if (self.swapped) {
+                throw new LiveButUnfinishedException("the new data is live, but the load could not finish: "
+                        + Sql.serverMessage(e), e);
+            }
             if (self.cancelled || QUERY_CANCELED.equals(e.getSQLState())) {
                 throw new LoadException("the load was cancelled; nothing was changed", e);
             }
             throw new LoadException("the DataStore refused the load: " + Sql.serverMessage(e) + "; nothing was changed", e);
         } catch (LoadException e) {
-            if (self.cancelled) {
+            if (self.swapped && !(e instanceof LiveButUnfinishedException)) {
+                throw new LiveButUnfinishedException("the new data is live, but the load could not finish: " + e.getMessage(), e);
+            }
+            if (self.cancelled && !self.swapped) {
                 throw new LoadException("the load was cancelled; nothing was changed", e);
             }
             throw e;
@@ -173,19 +183,19 @@ public class DatastoreLoader {
             checkNotCancelled(self);
 
             long indexStart = System.nanoTime();
-            List<IndexSpec> built = IndexBuild.serial(connection, request.resourceId(), specs, plan.warnings());
-            analyze(connection, table);
+            List<IndexSpec> built = IndexBuild.serial(connection, table, specs, plan.warnings());
+            analyze(connection, table.qualified());
             long indexMillis = millisSince(indexStart);
             checkNotCancelled(self);
 
             long swapStart = System.nanoTime();
-            TableSwap.Outcome outcome = new TableSwap(connection, settings, request, table, plan.columns(), built, rows,
-                    TableSwap.Clock.SYSTEM).run();
+            TableSwap.Outcome outcome = new TableSwap(connection, settings, request, table, plan.columns(), built, List.of(),
+                    rows, TableSwap.Clock.SYSTEM).run();
             checkNotCancelled(self);
             connection.commit();
             committed = true;
             return new LoadResult(rows, plan.columns(), outcome.replaced(), copyMillis, indexMillis, millisSince(swapStart),
-                    outcome.attempts(), 1, List.copyOf(plan.warnings()));
+                    outcome.attempts(), 1, Instant.now(), 0, false, List.copyOf(plan.warnings()));
         } finally {
             if (!committed) {
                 rollbackQuietly(connection);
@@ -229,9 +239,14 @@ public class DatastoreLoader {
             long copyMillis = millisSince(copyStart);
             checkNotCancelled(self);
 
+            // What readers need at once is built before the swap; a text column's own full-text index
+            // only speeds up searches of that column, and is built on the live table just after.
+            List<IndexSpec> now = specs.stream().filter(spec -> !spec.deferrable()).toList();
+            List<IndexSpec> later = specs.stream().filter(IndexSpec::deferrable).toList();
+            NewTable building = table;
             long indexStart = System.nanoTime();
-            List<IndexSpec> built = IndexBuild.parallel(workers, rid, specs, plan.warnings());
-            analyze(coordinator, table);
+            List<IndexSpec> built = IndexBuild.parallel(workers, rid, now, spec -> spec.ddl(building), plan.warnings());
+            analyze(coordinator, table.qualified());
             long indexMillis = millisSince(indexStart);
             checkNotCancelled(self);
 
@@ -240,19 +255,26 @@ public class DatastoreLoader {
             prepareSession(coordinator, true);
             TableSwap.Outcome outcome;
             try {
-                outcome = new TableSwap(coordinator, settings, request, table, plan.columns(), built, rows,
+                outcome = new TableSwap(coordinator, settings, request, table, plan.columns(), built, later, rows,
                         TableSwap.Clock.SYSTEM).run();
                 checkNotCancelled(self);
                 coordinator.commit();
                 swapped = true;
+                self.swapped = true;
             } finally {
                 if (!swapped) {
                     rollbackQuietly(coordinator);
                 }
                 coordinator.setAutoCommit(true);
             }
-            return new LoadResult(rows, plan.columns(), outcome.replaced(), copyMillis, indexMillis, millisSince(swapStart),
-                    outcome.attempts(), settings.parallelism(), List.copyOf(plan.warnings()));
+            Instant liveAt = Instant.now();
+            long swapMillis = millisSince(swapStart);
+
+            long laterStart = System.nanoTime();
+            boolean pending = !later.isEmpty() && !buildOnLive(coordinator, workers, rid, later, plan.warnings());
+            return new LoadResult(rows, plan.columns(), outcome.replaced(), copyMillis, indexMillis, swapMillis,
+                    outcome.attempts(), settings.parallelism(), liveAt, millisSince(laterStart), pending,
+                    List.copyOf(plan.warnings()));
         } finally {
             if (!swapped && table != null) {
                 dropQuietly(coordinator, table);
@@ -414,10 +436,106 @@ public class DatastoreLoader {
         }
     }
 
-    private static void analyze(Connection connection, NewTable table) throws SQLException {
+    private static void analyze(Connection connection, String qualifiedTable) throws SQLException {
         try (Statement st = connection.createStatement()) {
-            st.execute("ANALYZE " + table.qualified());
+            st.execute("ANALYZE " + qualifiedTable);
         }
+    }
+
+    /**
+     * Builds full-text indexes on the live table, under CKAN's names, over the load's connections:
+     * each takes a SHARE lock, so readers go on while writers (a {@code datastore_upsert}) wait.
+     * Then ANALYZE, for the planner's statistics of their expressions, and the marker forgets them.
+     * A failure leaves them in the marker, where a resumed job finds them; returns whether all were built.
+     */
+    private boolean buildOnLive(Connection coordinator, List<Connection> workers, String resourceId, List<IndexSpec> specs,
+                                List<String> warnings) throws LoadException {
+        try {
+            List<String> found = new ArrayList<>();
+            IndexBuild.parallel(workers, resourceId, specs, spec -> spec.ddlOnLive(resourceId), found);
+            analyze(coordinator, Sql.publicTable(resourceId));
+            forgetPendingIndexes(coordinator, resourceId);
+            warnings.addAll(found);
+            return true;
+        } catch (SQLException | LoadException e) {
+            String reason = e instanceof SQLException sql ? Sql.serverMessage(sql) : e.getMessage();
+            if (e instanceof LoadException load && load.isTransient() || e instanceof SQLException sql && isTransient(sql)) {
+                throw new LiveButUnfinishedException("the new data is live, but its full-text indexes could not be built yet: "
+                        + reason, e);
+            }
+            warnings.add("the new data is live, but some full-text indexes could not be built: " + reason
+                    + "; the next load of the resource builds them");
+            return false;
+        }
+    }
+
+    /**
+     * Builds what a load that died after its swap left to build on the live table (its marker says
+     * which indexes), under the resource's lock so that no other load is running. Returns how many
+     * were built.
+     */
+    public int completePendingIndexes(String resourceId) throws SQLException, LoadException {
+        InFlight self = new InFlight();
+        try {
+            Connection coordinator = open(self);
+            prepareSession(coordinator, false);
+            lockResource(coordinator, resourceId, false);
+            try {
+                Optional<LiveTable.Marker> marker = new LiveTableReader(coordinator).describe(resourceId)
+                        .flatMap(LiveTable::marker);
+                Map<String, String> pending = marker.map(LiveTable.Marker::pendingIndexes).orElse(Map.of());
+                if (pending.isEmpty()) {
+                    return 0;
+                }
+                List<String> existing = new LiveTableReader(coordinator).indexes(new LiveTableReader(coordinator)
+                        .tableOid(resourceId).orElseThrow()).stream().map(LiveTableReader.LiveIndex::name).toList();
+                List<IndexSpec> missing = new ArrayList<>();
+                pending.forEach((name, definition) -> {
+                    if (!existing.contains(name)) {
+                        missing.add(new IndexSpec(name, name, false, definition, Optional.empty(), true));
+                    }
+                });
+                if (!missing.isEmpty()) {
+                    List<Connection> workers = new ArrayList<>();
+                    for (int i = 0; i < Math.min(settings.parallelism(), missing.size()); i++) {
+                        Connection worker = open(self);
+                        prepareSession(worker, false);
+                        workers.add(worker);
+                    }
+                    IndexBuild.parallel(workers, resourceId, missing, spec -> spec.ddlOnLive(resourceId), new ArrayList<>());
+                    analyze(coordinator, Sql.publicTable(resourceId));
+                }
+                forgetPendingIndexes(coordinator, resourceId);
+                return missing.size();
+            } finally {
+                unlockQuietly(coordinator, resourceId);
+            }
+        } finally {
+            self.connections.forEach(DatastoreLoader::closeQuietly);
+        }
+    }
+
+    /** Rewrites the live table's marker without its pending indexes. */
+    private static void forgetPendingIndexes(Connection connection, String resourceId) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_catalog.obj_description(" + Sql.quoteLiteral(Sql.publicTable(resourceId))
+                     + "::regclass, 'pg_class')")) {
+            rs.next();
+            String comment = rs.getString(1);
+            Optional<com.fasterxml.jackson.databind.JsonNode> parsed = comment == null ? Optional.empty() : PythonJson.parse(comment);
+            if (parsed.isEmpty() || !parsed.get().path("datapusher_worker").isObject()) {
+                return;
+            }
+            ((com.fasterxml.jackson.databind.node.ObjectNode) parsed.get().get("datapusher_worker")).remove("pending_indexes");
+            try (Statement update = connection.createStatement()) {
+                update.execute("COMMENT ON TABLE " + Sql.publicTable(resourceId) + " IS "
+                        + Sql.quoteLiteral(PythonJson.dumps(parsed.get(), true)));
+            }
+        }
+    }
+
+    private static boolean isTransient(SQLException e) {
+        return new LoadException("", e).isTransient();
     }
 
     private Connection open(InFlight self) throws LoadException {

@@ -8,9 +8,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * Builds the planned indexes, on one connection inside the load's transaction, or on several
@@ -33,19 +35,20 @@ final class IndexBuild {
     }
 
     /** In the load's own transaction: each carried index in a savepoint, so that a failed one can be dropped. */
-    static List<IndexSpec> serial(Connection connection, String resourceId, List<IndexSpec> specs, List<String> warnings)
+    static List<IndexSpec> serial(Connection connection, NewTable table, List<IndexSpec> specs, List<String> warnings)
             throws SQLException, LoadException {
+        String resourceId = table.resourceId();
         List<IndexSpec> built = new ArrayList<>();
         try (Statement st = connection.createStatement()) {
             for (IndexSpec spec : specs) {
                 if (spec.carried().isEmpty()) {
-                    st.execute(spec.ddl());
+                    st.execute(spec.ddl(table));
                     built.add(spec);
                     continue;
                 }
                 st.execute("SAVEPOINT dpw_index");
                 try {
-                    st.execute(spec.ddl());
+                    st.execute(spec.ddl(table));
                     st.execute("RELEASE SAVEPOINT dpw_index");
                     built.add(spec);
                 } catch (SQLException e) {
@@ -64,8 +67,10 @@ final class IndexBuild {
      * others.
      */
     static List<IndexSpec> parallel(List<Connection> connections, String resourceId, List<IndexSpec> specs,
-                                    List<String> warnings) throws SQLException, LoadException {
-        ConcurrentLinkedQueue<IndexSpec> queue = new ConcurrentLinkedQueue<>(specs);
+                                    Function<IndexSpec, String> ddl, List<String> warnings) throws SQLException, LoadException {
+        List<IndexSpec> longestFirst = new ArrayList<>(specs);
+        longestFirst.sort(Comparator.comparingInt(IndexSpec::weight).reversed());
+        ConcurrentLinkedQueue<IndexSpec> queue = new ConcurrentLinkedQueue<>(longestFirst);
         List<IndexSpec> built = Collections.synchronizedList(new ArrayList<>());
         List<String> found = Collections.synchronizedList(new ArrayList<>());
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -74,7 +79,7 @@ final class IndexBuild {
             threads.add(Parallel.start("dpw-index", () -> {
                 try (Statement st = connection.createStatement()) {
                     for (IndexSpec spec = queue.poll(); spec != null && failure.get() == null; spec = queue.poll()) {
-                        build(st, resourceId, spec, built, found);
+                        build(st, resourceId, spec, ddl.apply(spec), built, found);
                     }
                 } catch (Exception e) {
                     if (failure.compareAndSet(null, e)) {
@@ -92,10 +97,10 @@ final class IndexBuild {
         return ordered;
     }
 
-    private static void build(Statement st, String resourceId, IndexSpec spec, List<IndexSpec> built, List<String> warnings)
-            throws SQLException, LoadException {
+    private static void build(Statement st, String resourceId, IndexSpec spec, String ddl, List<IndexSpec> built,
+                              List<String> warnings) throws SQLException, LoadException {
         try {
-            st.execute(spec.ddl());
+            st.execute(ddl);
             built.add(spec);
         } catch (SQLException e) {
             if (spec.carried().isEmpty()) {

@@ -1,5 +1,6 @@
 package io.datapusher.worker.datastore;
 
+import io.datapusher.worker.analyze.ColumnType;
 import io.datapusher.worker.datastore.LiveTableReader.LiveIndex;
 
 import java.util.ArrayList;
@@ -31,14 +32,14 @@ final class IndexPlan {
         Set<String> generated = new HashSet<>();
         String fullText = IndexNames.ckanName(rid, IndexNames.fullTextFields());
         specs.add(spec(table, fullText, false, "USING " + settings.ftsIndexMethod() + "(" + IndexNames.fullTextFields() + ")",
-                specs.size(), Optional.empty()));
+                specs.size(), Optional.empty(), false));
         generated.add(fullText);
         for (LoadResult.Column column : table.columns()) {
             if (ftsFieldTypes.contains(column.type().typname())) {
                 String fields = IndexNames.ftsFields(settings.ftsLang(), column.id(), column.type());
                 String name = IndexNames.ckanName(rid, fields);
                 specs.add(spec(table, name, false, "USING " + settings.ftsIndexMethod() + "(" + fields + ")", specs.size(),
-                        Optional.empty()));
+                        Optional.empty(), column.type() == ColumnType.TEXT));
                 generated.add(name);
             }
         }
@@ -61,16 +62,14 @@ final class IndexPlan {
                 warnings.add("index " + index.name() + " was not recreated: its definition could not be read");
                 continue;
             }
-            specs.add(spec(table, index.name(), index.unique(), index.definitionAfterTable(), specs.size(), Optional.of(index)));
+            specs.add(spec(table, index.name(), index.unique(), index.definitionAfterTable(), specs.size(), Optional.of(index),
+                    false));
         }
         return List.copyOf(specs);
     }
 
     private static IndexSpec spec(NewTable table, String ckanName, boolean unique, String definitionAfterTable, int ordinal,
-                                  Optional<LiveIndex> carried) {
-        String buildName = table.buildName(ckanName, ordinal);
-        String ddl = "CREATE " + (unique ? "UNIQUE " : "") + "INDEX " + Sql.quoteIdent(buildName) + " ON " + table.qualified()
-                + " " + definitionAfterTable;
-        return new IndexSpec(ckanName, buildName, ddl, carried);
+                                  Optional<LiveIndex> carried, boolean deferrable) {
+        return new IndexSpec(ckanName, table.buildName(ckanName, ordinal), unique, definitionAfterTable, carried, deferrable);
     }
 }

@@ -4,6 +4,7 @@ import io.datapusher.worker.analyze.ColumnType;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,8 +25,14 @@ public record LiveTable(String resourceId, List<Column> columns, Optional<Marker
     public record Column(String id, String type, String comment, Optional<ColumnType> typeOverride) {
     }
 
-    /** The table comment the worker writes at the swap, used to resume after a crash. */
-    public record Marker(String jobId, String hash, Instant loadedAt, Instant jobCreatedAt) {
+    /**
+     * The table comment the worker writes at the swap, used to resume after a crash.
+     *
+     * @param pendingIndexes full-text indexes still to be built on the live table (CKAN name to
+     *                       what follows {@code ON <table>}), when the worker stopped before it built them
+     */
+    public record Marker(String jobId, String hash, Instant loadedAt, Instant jobCreatedAt,
+                         Map<String, String> pendingIndexes) {
     }
 
     public Optional<Column> column(String id) {

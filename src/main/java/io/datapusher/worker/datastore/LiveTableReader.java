@@ -92,8 +92,11 @@ final class LiveTableReader {
             if (!mine.isObject()) {
                 return Optional.empty();
             }
+            Map<String, String> pending = new LinkedHashMap<>();
+            mine.path("pending_indexes").fields().forEachRemaining(e -> pending.put(e.getKey(), e.getValue().asText()));
             return Optional.of(new LiveTable.Marker(mine.path("job_id").asText(null), mine.path("hash").asText(null),
-                    instant(mine.path("loaded_at").asText(null)), instant(mine.path("job_created_at").asText(null))));
+                    instant(mine.path("loaded_at").asText(null)), instant(mine.path("job_created_at").asText(null)),
+                    Map.copyOf(pending)));
         } catch (Exception notOurs) {
             return Optional.empty();
         }

@@ -2,6 +2,7 @@ package io.datapusher.worker.datastore;
 
 import io.datapusher.worker.analyze.ColumnType;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -15,10 +16,14 @@ import java.util.List;
  * @param swapMillis    time spent in the swap, waiting for readers included
  * @param swapAttempts  how many tries the swap needed (1 when no reader was in the way)
  * @param connections   how many connections filled and indexed the new table at once (1: in one transaction)
+ * @param liveAt        when the swap committed: readers see the new data from then on
+ * @param laterIndexMillis time spent building full-text indexes on the live table after the swap
+ * @param indexesPending whether some of those could not be built yet (they are in the table's marker)
  * @param warnings      things that did not stop the load, e.g. an old custom index that no longer applies
  */
 public record LoadResult(long rows, List<Column> columns, boolean replaced, long copyMillis, long indexMillis,
-                         long swapMillis, int swapAttempts, int connections, List<String> warnings) {
+                         long swapMillis, int swapAttempts, int connections, Instant liveAt, long laterIndexMillis,
+                         boolean indexesPending, List<String> warnings) {
 
     public record Column(String id, ColumnType type) {
     }

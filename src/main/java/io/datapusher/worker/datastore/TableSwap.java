@@ -34,6 +34,7 @@ final class TableSwap {
     private final NewTable table;
     private final List<LoadResult.Column> columns;
     private final List<IndexSpec> indexes;
+    private final List<IndexSpec> deferred;
     private final long rows;
     private final Clock clock;
 
@@ -60,17 +61,20 @@ final class TableSwap {
     }
 
     /**
-     * @param indexes the indexes built on the new table, to be given their CKAN names
-     * @param rows    how many rows the new table holds
+     * @param indexes  the indexes built on the new table, to be given their CKAN names
+     * @param deferred the indexes to be built once the table is live, recorded in the marker so that
+     *                 a resumed job builds them if this one cannot
+     * @param rows     how many rows the new table holds
      */
     TableSwap(Connection connection, LoaderSettings settings, LoadRequest request, NewTable table,
-              List<LoadResult.Column> columns, List<IndexSpec> indexes, long rows, Clock clock) {
+              List<LoadResult.Column> columns, List<IndexSpec> indexes, List<IndexSpec> deferred, long rows, Clock clock) {
         this.connection = connection;
         this.settings = settings;
         this.request = request;
         this.table = table;
         this.columns = columns;
         this.indexes = indexes;
+        this.deferred = deferred;
         this.rows = rows;
         this.clock = clock;
     }
@@ -375,6 +379,11 @@ final class TableSwap {
         marker.put("loaded_at", Instant.now().toString());
         if (request.jobCreatedAt() != null) {
             marker.put("job_created_at", request.jobCreatedAt().toString());
+        }
+        if (!deferred.isEmpty()) {
+            Map<String, String> pending = new LinkedHashMap<>();
+            deferred.forEach(index -> pending.put(index.ckanName(), index.definition()));
+            marker.put("pending_indexes", pending);
         }
         String json = PythonJson.object(Map.of("datapusher_worker", marker), true);
         execute("COMMENT ON TABLE " + table + " IS " + Sql.quoteLiteral(json));

@@ -21,15 +21,18 @@ public record JobView(
         @JsonProperty("created_at") OffsetDateTime createdAt,
         @JsonProperty("updated_at") OffsetDateTime updatedAt,
         @JsonProperty("finished_at") OffsetDateTime finishedAt,
+        @JsonProperty("live_at") OffsetDateTime liveAt,
         List<StepRecord> steps,
         String callback) {
 
     /**
+     * @param liveAt   when the job's data went live (its swap committed); with {@code finished_at},
+     *                 both figures of a load: time to live and time to CKAN-complete
      * @param callback for jobs CKAN's datapusher plugin submitted: where their datapusher_hook callback
      *                 stands ({@code pending}, {@code sent}, {@code skipped}, {@code failed}); null otherwise
      */
     static JobView of(IngestJob job) {
         return new JobView(job.jobId.toString(), job.resourceId, job.status, job.step, job.error, job.rows,
-                job.attempts, job.createdAt, job.updatedAt, job.finishedAt, List.copyOf(job.steps.items), job.callbackState);
+                job.attempts, job.createdAt, job.updatedAt, job.finishedAt, job.liveAt, List.copyOf(job.steps.items), job.callbackState);
     }
 }

@@ -6,6 +6,7 @@ import io.datapusher.worker.StepId;
 import io.datapusher.worker.config.IngestConfig;
 import io.datapusher.worker.datastore.DatastoreLoader;
 import io.datapusher.worker.datastore.LiveTable;
+import io.datapusher.worker.datastore.LoadException;
 import io.datapusher.worker.saga.step.AnalyzeStep;
 import io.datapusher.worker.saga.step.DownloadStep;
 import io.datapusher.worker.saga.step.FetchResourceStep;
@@ -65,6 +66,7 @@ public class IngestSaga {
         AtomicReference<StepId> current = new AtomicReference<>();
         AtomicReference<IngestContext> latest = new AtomicReference<>(start);
         return resumePoint(start, job)
+                .call(this::finishLiveTable)
                 .chain(ctx -> runStep(fetchResource, ctx, current, latest))
                 .chain(ctx -> runStep(download, ctx, current, latest))
                 .chain(ctx -> runStep(analyze, ctx, current, latest))
@@ -97,8 +99,37 @@ public class IngestSaga {
                     LOG.infof("Job %s (resource %s): its load had committed; resuming at update-metadata",
                             start.jobId(), start.resourceId());
                     // Whether it was a first load is not known any more; creating default views is idempotent.
-                    return jobs.recordLoaded(start.jobId(), marker.get().hash(), job.rows == null ? 0 : job.rows, true)
+                    return jobs.recordLoaded(start.jobId(), marker.get().hash(), job.rows == null ? 0 : job.rows, true,
+                                    marker.get().loadedAt())
                             .replaceWith(start.pastThePivot(marker.get().hash()));
+                });
+    }
+
+    /**
+     * A job that resumes past the pivot may have died before it built its text columns' full-text
+     * indexes on the live table: the table's marker lists them, and they are built now. A DataStore
+     * outage sends the job back for later; any other failure is logged, as the data is live anyway.
+     */
+    private Uni<Void> finishLiveTable(IngestContext context) {
+        if (!context.isPastThePivot()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Offload.blocking(() -> datastore.completePendingIndexes(context.resourceId()))
+                .invoke(built -> {
+                    if (built > 0) {
+                        LOG.infof("Job %s (resource %s): built %d full-text index(es) left after its swap", context.jobId(),
+                                context.resourceId(), built);
+                    }
+                })
+                .replaceWithVoid()
+                .onFailure(e -> e instanceof LoadException load && load.isTransient()
+                        || e instanceof java.sql.SQLException sql && new LoadException("", sql).isTransient())
+                .transform(e -> StepFailure.retryLater("the DataStore database is unavailable, the job will be retried: "
+                        + e.getMessage(), e))
+                .onFailure(e -> !(e instanceof StepFailure)).recoverWithUni(e -> {
+                    LOG.warnf("Job %s (resource %s): the full-text indexes left after its swap could not be built: %s",
+                            context.jobId(), context.resourceId(), e.getMessage());
+                    return Uni.createFrom().voidItem();
                 });
     }
 
@@ -126,7 +157,7 @@ public class IngestSaga {
             return Uni.createFrom().voidItem();
         }
         return jobs.recordLoaded(context.jobId(), context.hash(), context.loadResult().rows(),
-                !context.loadResult().replaced());
+                !context.loadResult().replaced(), context.loadResult().liveAt());
     }
 
     private Uni<SagaResult> end(IngestContext context, StepId lastStep) {

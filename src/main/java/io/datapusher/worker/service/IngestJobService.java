@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -132,9 +133,12 @@ public class IngestJobService {
      * The job's load committed: from now on only update-metadata may run for it. A first load owes
      * CKAN its default views, unless CKAN's own datapusher hook creates them (POST /job jobs).
      */
-    public Uni<Void> recordLoaded(UUID jobId, String hash, long rows, boolean firstLoad) {
+    public Uni<Void> recordLoaded(UUID jobId, String hash, long rows, boolean firstLoad, Instant liveAt) {
         return update(jobId, job -> {
             job.loadedAt = now();
+            if (liveAt != null) {
+                job.liveAt = liveAt.atOffset(ZoneOffset.UTC);
+            }
             job.hash = hash;
             job.rows = rows;
             job.viewsDue = firstLoad && !job.submittedByDatapusherPlugin();

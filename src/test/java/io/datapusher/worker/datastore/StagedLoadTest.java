@@ -75,6 +75,28 @@ class StagedLoadTest {
     }
 
     @Test
+    void aJobThatDiedAfterItsSwapHasItsTextColumnsFullTextIndexesBuiltWhenItResumes() throws Exception {
+        DatastoreTestDatabase db = database();
+        DatastoreLoader loader = loader(db, 2);
+        LoadResult result = loader.load(request("job-1", rows(100, 0)));
+        assertTrue(result.liveAt() != null && !result.indexesPending());
+        String nameIndex = IndexNames.ckanName(rid, "to_tsvector('english', \"name\")");
+        String definition = db.queryOne("SELECT indexdef FROM pg_indexes WHERE indexname = '" + nameIndex + "'");
+        String marker = db.queryOne("SELECT obj_description('\"" + rid + "\"'::regclass, 'pg_class')");
+        // as the swap leaves the table before the worker builds the index and forgets it in the marker
+        db.writerExecute("DROP INDEX \"" + nameIndex + "\"",
+                "COMMENT ON TABLE \"" + rid + "\" IS " + Sql.quoteLiteral(marker.replace("}}",
+                        ",\"pending_indexes\":{\"" + nameIndex + "\":\"USING gist (to_tsvector('english', \\\"name\\\"))\"}}}")));
+        assertFalse(loader.describe(rid).orElseThrow().marker().orElseThrow().pendingIndexes().isEmpty());
+
+        assertEquals(1, loader.completePendingIndexes(rid));
+
+        assertEquals(definition, db.queryOne("SELECT indexdef FROM pg_indexes WHERE indexname = '" + nameIndex + "'"));
+        assertTrue(loader.describe(rid).orElseThrow().marker().orElseThrow().pendingIndexes().isEmpty());
+        assertEquals(0, loader.completePendingIndexes(rid));
+    }
+
+    @Test
     void aValueThatPostgresqlRefusesNamesTheFilesRecordAndLeavesNothingBehind() throws Exception {
         DatastoreTestDatabase db = database();
         loader(db, 2).load(request("job-1", rows(10, 0)));

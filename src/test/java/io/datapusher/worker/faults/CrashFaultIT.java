@@ -65,11 +65,19 @@ class CrashFaultIT extends FaultSuite {
     @Test
     @Order(3)
     void sigkillDuringTheIndexBuild() throws Exception {
-        crash("during the index build", false, rid -> writerBackendRunning("CREATE INDEX"));
+        crash("during the index build (staging table)", false, rid -> writerBackendRunning("CREATE INDEX", "datapusher_staging"));
+    }
+
+    /** The text columns' full-text indexes are built on the live table just after the swap; a resumed job finishes them. */
+    @Test
+    @Order(4)
+    void sigkillDuringTheFullTextIndexBuildAfterTheSwap() throws Exception {
+        crash("during the full-text index build on the live table (after the swap)", true,
+                rid -> writerBackendRunning("CREATE INDEX", "ON public."));
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void sigkillAtTheSwapWhileAReaderHoldsTheTable() throws Exception {
         crash("at the swap (waiting for a reader's lock)", false, rid -> {
             // the reader stays in its transaction until crash() has checked the orphan is gone
@@ -83,7 +91,7 @@ class CrashFaultIT extends FaultSuite {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void sigkillJustAfterTheCommitWhileCkanIsSlow() throws Exception {
         crash("just after the commit (update-metadata)", true, rid -> {
             writerBackendRunning("COPY");
@@ -100,7 +108,7 @@ class CrashFaultIT extends FaultSuite {
      * "another live replica is running it" and drop the message.
      */
     @Test
-    @Order(6)
+    @Order(7)
     void sigkillWithAStandbyReplicaTakingOverAtOnce() throws Exception {
         FaultMatrix.scenario("SIGKILL of one of two replicas", "at the swap; the other replica gets the redelivery", s -> {
             String rid = curatedOldResource();
@@ -143,13 +151,13 @@ class CrashFaultIT extends FaultSuite {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void terminatedBackendDuringCopy() throws Exception {
         terminateBackend("during COPY", rid -> writerBackendRunning("COPY"));
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void terminatedBackendAtTheSwap() throws Exception {
         terminateBackend("at the swap (waiting for a reader's lock)", rid -> {
             reader.set(world.datastore.asReader());
@@ -198,7 +206,8 @@ class CrashFaultIT extends FaultSuite {
                     s.check('a', "while the worker is dead the old table is live, untouched",
                             () -> Promises.tableIsTheOldOne(world, rid, alias, old));
                 }
-                s.check('c', "no staging table is left by the dead load", () -> assertEquals(List.of(), world.stagingTables()));
+                // A staged load that died leaves its staging table until the job's next try or the sweep drops it.
+                s.note("staging tables while the worker is dead: " + world.stagingTables());
 
                 worker = world.restart(worker);
                 s.faultCleared();
@@ -280,11 +289,16 @@ class CrashFaultIT extends FaultSuite {
 
     /** Waits for the load's backend to run a statement starting with {@code statement}; returns its pid. */
     private static String writerBackendRunning(String statement) throws Exception {
+        return writerBackendRunning(statement, "");
+    }
+
+    /** Waits for a load's backend to run {@code statement}, on a text that contains {@code mentioning}. */
+    private static String writerBackendRunning(String statement, String mentioning) throws Exception {
         AtomicReference<String> pid = new AtomicReference<>();
-        await("the load runs " + statement, LOAD_TIMEOUT, () -> unchecked(() -> {
+        await("the load runs " + statement + " " + mentioning, LOAD_TIMEOUT, () -> unchecked(() -> {
             for (String b : world.writerBackends()) {
                 String[] f = b.split("\\|", 4);
-                if ("active".equals(f[1]) && f[3].trim().startsWith(statement)) {
+                if ("active".equals(f[1]) && f[3].trim().startsWith(statement) && f[3].contains(mentioning)) {
                     pid.set(f[0]);
                     return true;
                 }

@@ -243,10 +243,10 @@ public final class FaultWorld implements AutoCloseable {
 
     // ------------------------------------------------------------------ leftovers
 
-    /** Tables a load left behind under its temporary name. */
+    /** Tables a load left behind: in the staging schema, or in public under a temporary name. */
     public List<String> stagingTables() throws Exception {
-        return datastore.query("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                + "WHERE n.nspname = 'public' AND c.relname LIKE 'dpw\\_%' ORDER BY 1");
+        return datastore.query("SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE (n.nspname = 'public' AND c.relname LIKE 'dpw\\_%') OR n.nspname = 'datapusher_staging' ORDER BY 1");
     }
 
     /** Download temp files left in the worker's temp dir. */

@@ -2,6 +2,7 @@ package io.datapusher.worker.saga.step;
 
 import io.datapusher.worker.StepId;
 import io.datapusher.worker.datastore.DatastoreLoader;
+import io.datapusher.worker.datastore.LiveButUnfinishedException;
 import io.datapusher.worker.datastore.LoadException;
 import io.datapusher.worker.datastore.LoadRequest;
 import io.datapusher.worker.datastore.LoadResult;
@@ -41,6 +42,9 @@ public class LoadStep implements IngestStep {
                 return context.withLoadResult(result, describe(result), result.warnings());
             } catch (SupersededException e) {
                 throw StepFailure.superseded(e.getMessage(), e);
+            } catch (LiveButUnfinishedException e) {
+                // The message comes back and the job resumes past the pivot, finishing what is left.
+                throw StepFailure.retryLater(e.getMessage() + "; the job will finish it", e);
             } catch (LoadException e) {
                 if (e.isTransient()) {
                     throw StepFailure.retryLater("the DataStore database is unavailable, the job will be retried: "
@@ -53,7 +57,9 @@ public class LoadStep implements IngestStep {
 
     private static String describe(LoadResult result) {
         return result.rows() + " rows loaded" + (result.replaced() ? ", previous table replaced" : ", new table")
+                + " over " + result.connections() + " connection" + (result.connections() == 1 ? "" : "s")
                 + "; copy " + result.copyMillis() + " ms, indexes " + result.indexMillis() + " ms, swap "
-                + result.swapMillis() + " ms";
+                + result.swapMillis() + " ms (live from then on)"
+                + (result.laterIndexMillis() > 0 ? ", full-text indexes of text columns " + result.laterIndexMillis() + " ms" : "");
     }
 }
