@@ -241,8 +241,9 @@ public class DatastoreLoader {
 
             // What readers need at once is built before the swap; a text column's own full-text index
             // only speeds up searches of that column, and is built on the live table just after.
-            List<IndexSpec> now = specs.stream().filter(spec -> !spec.deferrable()).toList();
-            List<IndexSpec> later = specs.stream().filter(IndexSpec::deferrable).toList();
+            List<IndexSpec> now = new ArrayList<>(specs.stream().filter(spec -> !spec.deferrable()).toList());
+            List<IndexSpec> later = new ArrayList<>(specs.stream().filter(IndexSpec::deferrable).toList());
+            fillIdleConnections(coordinator, table, now, later);
             NewTable building = table;
             long indexStart = System.nanoTime();
             List<IndexSpec> built = IndexBuild.parallel(workers, rid, now, spec -> spec.ddl(building), plan.warnings());
@@ -439,6 +440,41 @@ public class DatastoreLoader {
     private static void analyze(Connection connection, String qualifiedTable) throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.execute("ANALYZE " + qualifiedTable);
+        }
+    }
+
+    /**
+     * Connections that would idle before the swap (fewer indexes than connections) take the
+     * deferrable indexes of the shortest text columns, which are the quickest to build, so that they
+     * end about when the others do and the swap is not held up.
+     */
+    private void fillIdleConnections(Connection connection, NewTable table, List<IndexSpec> now, List<IndexSpec> later)
+            throws SQLException {
+        int idle = settings.parallelism() - now.size();
+        if (idle <= 0 || later.isEmpty()) {
+            return;
+        }
+        Map<IndexSpec, Double> width = new java.util.HashMap<>();
+        for (IndexSpec spec : later) {
+            String column = table.columns().stream().map(LoadResult.Column::id)
+                    .filter(id -> spec.ckanName().equals(IndexNames.ckanName(table.resourceId(),
+                            IndexNames.ftsFields(settings.ftsLang(), id, ColumnType.TEXT))))
+                    .findFirst().orElse(null);
+            width.put(spec, column == null ? Double.MAX_VALUE : averageWidth(connection, table, column));
+        }
+        later.sort(java.util.Comparator.comparingDouble(width::get));
+        while (idle-- > 0 && !later.isEmpty()) {
+            now.add(later.remove(0));
+        }
+    }
+
+    /** The average length of a column's values, from a 1 % sample of the staging table's pages. */
+    private static double averageWidth(Connection connection, NewTable table, String column) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT coalesce(avg(pg_catalog.octet_length(" + Sql.quoteIdent(column)
+                     + ")), 0) FROM " + table.qualified() + " TABLESAMPLE SYSTEM (1)")) {
+            rs.next();
+            return rs.getDouble(1);
         }
     }
 

@@ -90,9 +90,9 @@ final class BenchmarkReport {
                 done). The psql recipe (CKAN's layout, trigger, `\\copy`, 4 GiST indexes, `ANALYZE`, one \
                 transaction) and bare `\\copy` (typed table only): wall clock of the `psql` process, same file, \
                 same sitting. Peak RSS: `VmHWM` of the worker's JVM over its life. Reader wait: one \
-                `datastore_search`-like call (columns, 100 records, exact count) as the read role, every 10 ms \
+                `datastore_search`-like call (columns, 100 records, exact count) as the read role, every %d ms \
                 during the reload; the median shows what a call costs when nothing blocks it.
-                """);
+                """.formatted(WorkerRun.READER_PAUSE.toMillis()));
         return md.toString();
     }
 

@@ -37,6 +37,12 @@ import java.util.stream.Stream;
  */
 final class WorkerRun implements AutoCloseable {
 
+    /**
+     * Pause between two reader calls. An exact count of a 1M-row table costs a good part of a core,
+     * so a reader that never rests would take the CPU the load needs on a 2-core machine.
+     */
+    static final Duration READER_PAUSE = Duration.ofMillis(Long.getLong("benchmark.reader-pause-ms", 100));
+
     static final List<String> ENDED = List.of("complete", "skipped", "metadata_pending", "failed", "superseded");
 
     /** One job as the jobs table records it. */
@@ -97,6 +103,11 @@ final class WorkerRun implements AutoCloseable {
             environment.put("INGEST_TEMP_DIR", tempDir.toAbsolutePath().toString());
             environment.put(WorkerProcess.LOG_DIR, logDir.toString());
             environment.put(WorkerProcess.MAX_HEAP, maxHeap);
+            // e.g. -Dbenchmark.parallelism=1 to compare with a load in one transaction
+            String parallelism = System.getProperty("benchmark.parallelism");
+            if (parallelism != null && !parallelism.isBlank()) {
+                environment.put("INGEST_LOAD_PARALLELISM", parallelism);
+            }
 
             ConnectionFactory factory = new ConnectionFactory();
             factory.setHost(rabbit.host());
@@ -126,7 +137,7 @@ final class WorkerRun implements AutoCloseable {
                     + "\n" + worker.logTail(40));
         }
         ckan.replaceFile(resourceId, csv);
-        try (ReaderLoop reader = new ReaderLoop(datastore::asReader, resourceId, Duration.ofMillis(10))) {
+        try (ReaderLoop reader = new ReaderLoop(datastore::asReader, resourceId, READER_PAUSE)) {
             Thread.sleep(1_000); // the reader's connection and plans are warm before the clock starts
             reader.resetStats();
             reader.watchFor(rows);
