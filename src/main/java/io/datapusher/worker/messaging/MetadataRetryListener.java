@@ -2,6 +2,7 @@ package io.datapusher.worker.messaging;
 
 import io.datapusher.worker.saga.FollowUp;
 import io.datapusher.worker.saga.MetadataPendingEvent;
+import io.datapusher.worker.service.LogContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +39,7 @@ public class MetadataRetryListener {
             LOG.warnf("Dropping an unreadable metadata-pending event: %s", e.getMessage());
             return Uni.createFrom().completionStage(message.ack());
         }
+        LogContext.of(String.valueOf(event.jobId()), event.resourceId());
         return followUp.retry(event)
                 .chain(() -> Uni.createFrom().completionStage(message.ack()))
                 .onFailure().recoverWithUni(t -> {
@@ -45,6 +47,7 @@ public class MetadataRetryListener {
                     return Uni.createFrom().voidItem().onItem().delayIt().by(HAND_BACK_AFTER)
                             .chain(() -> Uni.createFrom().completionStage(
                                     message.nack(t, Metadata.of(new RabbitMQRejectMetadata(true)))));
-                });
+                })
+                .eventually(LogContext::clear);
     }
 }

@@ -1,11 +1,14 @@
 package io.datapusher.worker.messaging;
 
+import io.datapusher.worker.service.ResubmitRequest;
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.config.IngestConfig;
 import io.datapusher.worker.saga.FollowUp;
 import io.datapusher.worker.saga.IngestSaga;
 import io.datapusher.worker.service.Claim;
 import io.datapusher.worker.service.IngestJobService;
+import io.datapusher.worker.service.JobMetrics;
+import io.datapusher.worker.service.LogContext;
 import io.datapusher.worker.service.RunningJobs;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
@@ -44,16 +47,18 @@ public class ResubmitListener {
     private final DeadLetterPublisher deadLetters;
     private final ResubmitPublisher resubmits;
     private final FollowUp followUp;
+    private final JobMetrics metrics;
     private final IngestConfig config;
 
     public ResubmitListener(IngestSaga saga, IngestJobService jobs, RunningJobs running, DeadLetterPublisher deadLetters,
-                            ResubmitPublisher resubmits, FollowUp followUp, IngestConfig config) {
+                            ResubmitPublisher resubmits, FollowUp followUp, JobMetrics metrics, IngestConfig config) {
         this.saga = saga;
         this.jobs = jobs;
         this.running = running;
         this.deadLetters = deadLetters;
         this.resubmits = resubmits;
         this.followUp = followUp;
+        this.metrics = metrics;
         this.config = config;
     }
 
@@ -73,10 +78,13 @@ public class ResubmitListener {
                     .onFailure().recoverWithUni(t -> requeue(message, t));
         }
         boolean redelivered = metadata(message).map(IncomingRabbitMQMetadata::isRedeliver).orElse(false);
+        LogContext.of(request.jobId() == null ? null : request.jobId().toString(), request.resourceId());
         return jobs.claim(request, redelivered)
+                .invoke(claim -> LogContext.of(claim.job().jobId.toString(), claim.job().resourceId))
                 .chain(claim -> act(claim, request, message))
                 .onFailure(RunningJobs.StoppedByShutdown.class).recoverWithUni(t -> requeue(message, t))
-                .onFailure().recoverWithUni(t -> retryLater(message, request, null, t));
+                .onFailure().recoverWithUni(t -> retryLater(message, request, null, t, true))
+                .eventually(LogContext::clear);
     }
 
     private Uni<Void> act(Claim claim, ResubmitRequest request, Message<?> message) {
@@ -89,7 +97,7 @@ public class ResubmitListener {
             case WAIT_FOR_OWNER -> {
                 LOG.infof("Job %s of resource %s is running on %s, whose heartbeat is fresh; the message comes back "
                         + "later, until the job ends or that replica is found dead", job.jobId, job.resourceId, job.workerId);
-                yield retryLater(message, request, job, null);
+                yield retryLater(message, request, job, null, false);
             }
             case FOLLOW_UP -> {
                 LOG.infof("Job %s of resource %s is %s and still owes CKAN something; following it up again", job.jobId,
@@ -99,7 +107,7 @@ public class ResubmitListener {
             // The message is acked only once the follow-up has been done or durably scheduled.
             case RUN -> running.track(job.jobId, saga.run(job).call(result -> result.redeliver()
                             ? Uni.createFrom().voidItem() : followUp.afterSaga(job.jobId)))
-                    .chain(result -> result.redeliver() ? retryLater(message, request, job, null) : ack(message))
+                    .chain(result -> result.redeliver() ? retryLater(message, request, job, null, true) : ack(message))
                     // If the row cannot be written the reaper will do it; the message still goes back
                     // to the broker (never through retryLater's publish-and-ack while shutting down).
                     .onFailure(RunningJobs.StoppedByShutdown.class).call(() -> jobs.release(job.jobId,
@@ -115,7 +123,11 @@ public class ResubmitListener {
      * After a backoff, publishes a copy of the request that names its job and acks the original. If
      * the copy cannot be published the original goes back to the broker instead.
      */
-    private Uni<Void> retryLater(Message<?> message, ResubmitRequest request, IngestJob job, Throwable cause) {
+    private Uni<Void> retryLater(Message<?> message, ResubmitRequest request, IngestJob job, Throwable cause,
+                                 boolean outage) {
+        if (outage) {
+            metrics.outageRound();
+        }
         long round = retries(message);
         Duration delay = backoff(round);
         if (cause != null) {

@@ -1,5 +1,6 @@
 package io.datapusher.worker.messaging;
 
+import io.datapusher.worker.service.ResubmitRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 

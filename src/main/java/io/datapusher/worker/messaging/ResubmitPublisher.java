@@ -1,5 +1,7 @@
 package io.datapusher.worker.messaging;
 
+import io.datapusher.worker.service.JobQueue;
+import io.datapusher.worker.service.ResubmitRequest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
@@ -12,7 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 /** Publishes a resubmit to the datapusher exchange, the same route CKAN-side producers use. */
 @ApplicationScoped
-public class ResubmitPublisher {
+public class ResubmitPublisher implements JobQueue {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -23,7 +25,8 @@ public class ResubmitPublisher {
     }
 
     /** Completes once the broker has confirmed the message. */
-    public Uni<Void> publish(ResubmitRequest request) {
+    @Override
+    public Uni<Void> submit(ResubmitRequest request) {
         return publish(request, 0);
     }
 

@@ -9,8 +9,8 @@ import io.datapusher.worker.datapusherapi.JobDocument;
 import io.datapusher.worker.datapusherapi.Secrets;
 import io.datapusher.worker.datapusherapi.Submission;
 import io.datapusher.worker.download.DownloadGuard;
-import io.datapusher.worker.messaging.ResubmitPublisher;
-import io.datapusher.worker.messaging.ResubmitRequest;
+import io.datapusher.worker.service.JobQueue;
+import io.datapusher.worker.service.ResubmitRequest;
 import io.datapusher.worker.service.IngestJobService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -46,13 +46,13 @@ public class DatapusherResource {
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(4);
 
     private final IngestJobService jobs;
-    private final ResubmitPublisher publisher;
+    private final JobQueue queue;
     private final CkanConfig ckan;
     private final DownloadGuard ckanOrigin;
 
-    public DatapusherResource(IngestJobService jobs, ResubmitPublisher publisher, CkanConfig ckan) {
+    public DatapusherResource(IngestJobService jobs, JobQueue queue, CkanConfig ckan) {
         this.jobs = jobs;
-        this.publisher = publisher;
+        this.queue = queue;
         this.ckan = ckan;
         this.ckanOrigin = new DownloadGuard(ckan.url(), false);
     }
@@ -73,7 +73,7 @@ public class DatapusherResource {
         String jobKey = Secrets.newJobKey();
         return jobs.createSubmitted(submission.resourceId(), submission.ignoreHash(), Secrets.digest(jobKey),
                         submission.resultUrl().orElse(null), submission.metadata().toString())
-                .call(job -> publisher.publish(new ResubmitRequest(job.resourceId, job.ignoreHash, job.jobId)))
+                .call(job -> queue.submit(new ResubmitRequest(job.resourceId, job.ignoreHash, job.jobId)))
                 .map(job -> {
                     LOG.infof("Job %s of resource %s submitted by CKAN's datapusher plugin", job.jobId, job.resourceId);
                     ObjectNode document = JobDocument.of(job);

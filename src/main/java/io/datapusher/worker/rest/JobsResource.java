@@ -2,8 +2,8 @@ package io.datapusher.worker.rest;
 
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.JobStatus;
-import io.datapusher.worker.messaging.ResubmitPublisher;
-import io.datapusher.worker.messaging.ResubmitRequest;
+import io.datapusher.worker.service.JobQueue;
+import io.datapusher.worker.service.ResubmitRequest;
 import io.datapusher.worker.saga.FollowUp;
 import io.datapusher.worker.service.IngestJobService;
 import io.smallrye.mutiny.Uni;
@@ -34,12 +34,12 @@ public class JobsResource {
     static final int MAX_LIMIT = 500;
 
     private final IngestJobService jobs;
-    private final ResubmitPublisher publisher;
+    private final JobQueue queue;
     private final FollowUp followUp;
 
-    public JobsResource(IngestJobService jobs, ResubmitPublisher publisher, FollowUp followUp) {
+    public JobsResource(IngestJobService jobs, JobQueue queue, FollowUp followUp) {
         this.jobs = jobs;
-        this.publisher = publisher;
+        this.queue = queue;
         this.followUp = followUp;
     }
 
@@ -51,7 +51,7 @@ public class JobsResource {
         }
         boolean ignoreHash = Boolean.TRUE.equals(request.ignoreHash());
         return jobs.createQueued(request.resourceId().trim(), ignoreHash)
-                .call(job -> publisher.publish(new ResubmitRequest(job.resourceId, ignoreHash, job.jobId)))
+                .call(job -> queue.submit(new ResubmitRequest(job.resourceId, ignoreHash, job.jobId)))
                 .map(job -> Response.accepted(Map.of("job_id", job.jobId.toString(), "status", JobStatus.QUEUED.id()))
                         .build());
     }

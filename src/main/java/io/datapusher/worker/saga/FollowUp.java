@@ -13,6 +13,8 @@ import io.datapusher.worker.datapusherapi.JobDocument;
 import io.datapusher.worker.datastore.DatastoreLoader;
 import io.datapusher.worker.datastore.LiveTable;
 import io.datapusher.worker.service.IngestJobService;
+import io.datapusher.worker.service.JobMetrics;
+import io.datapusher.worker.service.Offload;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -52,12 +54,15 @@ public class FollowUp {
     private final CkanClient ckan;
     private final DatastoreLoader datastore;
     private final FollowUpScheduler scheduler;
+    private final JobMetrics metrics;
 
-    public FollowUp(IngestJobService jobs, CkanClient ckan, DatastoreLoader datastore, FollowUpScheduler scheduler) {
+    public FollowUp(IngestJobService jobs, CkanClient ckan, DatastoreLoader datastore, FollowUpScheduler scheduler,
+                    JobMetrics metrics) {
         this.jobs = jobs;
         this.ckan = ckan;
         this.datastore = datastore;
         this.scheduler = scheduler;
+        this.metrics = metrics;
     }
 
     /**
@@ -174,6 +179,7 @@ public class FollowUp {
                 String why = "a newer load (job " + newer.get() + ") replaced this job's data before CKAN's metadata "
                         + "was updated; that job updates CKAN itself";
                 LOG.infof("Follow-up of job %s: superseded: %s", job.jobId, why);
+                metrics.jobEnded(JobStatus.SUPERSEDED);
                 return jobs.metadataEnded(job.jobId, JobStatus.SUPERSEDED, why)
                         .chain(() -> settleDue(job.jobId, event));
             }
@@ -182,12 +188,14 @@ public class FollowUp {
                     .chain(() -> {
                         LOG.infof("Follow-up of job %s: CKAN's metadata updated after %d attempt(s)", job.jobId,
                                 event.attempt() + 1);
+                        metrics.jobEnded(JobStatus.COMPLETE);
                         return jobs.metadataEnded(job.jobId, JobStatus.COMPLETE, null);
                     })
                     .chain(() -> settleDue(job.jobId, event))
                     .onFailure(StepFailure.class).recoverWithUni(f -> {
                         StepFailure failure = (StepFailure) f;
                         if (failure.outcome() == JobStatus.FAILED) {
+                            metrics.jobEnded(JobStatus.FAILED);
                             return jobs.metadataEnded(job.jobId, JobStatus.FAILED, failure.getMessage())
                                     .chain(() -> settleDue(job.jobId, event));
                         }
@@ -270,8 +278,10 @@ public class FollowUp {
             String parked = " after " + next.attempt() + " attempts; the event is parked in " + scheduler.parkingQueue()
                     + " (POST /api/jobs/" + jobId + "/retry-metadata to try again): " + error;
             LOG.errorf("Follow-up of job %s given up%s", jobId, parked);
+            metrics.followUpParked();
             Uni<Void> settled = scheduler.park(next);
             if (metadata) {
+                metrics.jobEnded(JobStatus.FAILED);
                 settled = settled.chain(() -> jobs.metadataEnded(jobId, JobStatus.FAILED,
                         "the data is loaded, but CKAN's metadata is still not updated" + parked));
             }

@@ -1,6 +1,6 @@
 package io.datapusher.worker.saga;
 
-import io.datapusher.worker.JobStatus;
+import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.client.CkanResource;
 import io.datapusher.worker.datastore.CkanVersion;
@@ -8,66 +8,106 @@ import io.datapusher.worker.datastore.LoadResult;
 import io.datapusher.worker.download.DownloadedFile;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 /**
- * What the saga knows about one job so far. Each step returns a new context with what it added;
- * {@code endedWith} set means a step ended the job early (an unchanged file is skipped).
+ * What the saga knows about one job: which job it is, and what each step has produced so far. One
+ * saga run owns it and its steps run one after another, so the steps simply set their output.
  */
-public record IngestContext(UUID jobId, String resourceId, boolean ignoreHash, Instant jobCreatedAt,
-                            CkanResource resource, CkanVersion ckanVersion,
-                            DownloadedFile file, Analysis analysis, LoadResult loadResult,
-                            String detail, List<String> warnings, JobStatus endedWith, String loadedHash) {
+public final class IngestContext {
 
-    public static IngestContext start(UUID jobId, String resourceId, boolean ignoreHash, Instant jobCreatedAt) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, null, null, null, null, null, null, List.of(), null, null);
+    private final UUID jobId;
+    private final String resourceId;
+    private final boolean ignoreHash;
+    private final Instant jobCreatedAt;
+
+    private CkanResource resource;
+    private CkanVersion ckanVersion;
+    private DownloadedFile file;
+    private Analysis analysis;
+    private LoadResult loaded;
+    private String loadedHash;
+
+    IngestContext(UUID jobId, String resourceId, boolean ignoreHash, Instant jobCreatedAt) {
+        this.jobId = jobId;
+        this.resourceId = resourceId;
+        this.ignoreHash = ignoreHash;
+        this.jobCreatedAt = jobCreatedAt;
     }
 
-    /**
-     * A job whose load already committed (the pivot is behind it): only update-metadata runs, with
-     * the hash of the file that was loaded.
-     */
-    public IngestContext pastThePivot(String hash) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, ckanVersion, file, analysis,
-                loadResult, "resumed after the load had committed", List.of(), endedWith, hash);
+    static IngestContext of(IngestJob job) {
+        return new IngestContext(job.jobId, job.resourceId, job.ignoreHash, job.createdAt.toInstant());
+    }
+
+    public UUID jobId() {
+        return jobId;
+    }
+
+    public String resourceId() {
+        return resourceId;
+    }
+
+    public boolean ignoreHash() {
+        return ignoreHash;
+    }
+
+    public Instant jobCreatedAt() {
+        return jobCreatedAt;
+    }
+
+    /** fetch-resource's output: the resource, and the CKAN release the load writes for. */
+    public void resource(CkanResource resource, CkanVersion ckanVersion) {
+        this.resource = resource;
+        this.ckanVersion = ckanVersion;
+    }
+
+    public CkanResource resource() {
+        return resource;
+    }
+
+    public CkanVersion ckanVersion() {
+        return ckanVersion;
+    }
+
+    /** download's output. */
+    public void file(DownloadedFile file) {
+        this.file = file;
+    }
+
+    public DownloadedFile file() {
+        return file;
+    }
+
+    /** analyze's output. */
+    public void analysis(Analysis analysis) {
+        this.analysis = analysis;
+    }
+
+    public Analysis analysis() {
+        return analysis;
+    }
+
+    /** load's output: the pivot is behind the job. */
+    public void loaded(LoadResult loaded) {
+        this.loaded = loaded;
+    }
+
+    public LoadResult loaded() {
+        return loaded;
+    }
+
+    /** The job resumes after its load had committed, with the hash of the file that was loaded. */
+    void resumedPastThePivot(String hash) {
+        this.loadedHash = hash;
     }
 
     public boolean isPastThePivot() {
-        return loadedHash != null;
+        return loadedHash != null || loaded != null;
     }
 
     /** The md5 of the file whose data is (or is about to be) live. */
     public String hash() {
         return loadedHash != null ? loadedHash : file.md5();
-    }
-
-    public IngestContext withResource(CkanResource resource, CkanVersion ckanVersion, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, ckanVersion, file, analysis, loadResult, detail, List.of(), endedWith, loadedHash);
-    }
-
-    public IngestContext withFile(DownloadedFile file, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, ckanVersion, file, analysis, loadResult, detail, List.of(), endedWith, loadedHash);
-    }
-
-    public IngestContext withAnalysis(Analysis analysis, String detail, List<String> warnings) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, ckanVersion, file, analysis, loadResult, detail, List.copyOf(warnings), endedWith, loadedHash);
-    }
-
-    public IngestContext withLoadResult(LoadResult loadResult, String detail, List<String> warnings) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, ckanVersion, file, analysis, loadResult, detail, List.copyOf(warnings), endedWith, loadedHash);
-    }
-
-    public IngestContext withDetail(String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, ckanVersion, file, analysis, loadResult, detail, List.of(), endedWith, loadedHash);
-    }
-
-    public IngestContext endedWith(JobStatus status, String detail) {
-        return new IngestContext(jobId, resourceId, ignoreHash, jobCreatedAt, resource, ckanVersion, file, analysis, loadResult, detail, List.of(), status, loadedHash);
-    }
-
-    public boolean ended() {
-        return endedWith != null;
     }
 
     /** Temp files of this job start with this prefix, so that every outcome can remove them. */

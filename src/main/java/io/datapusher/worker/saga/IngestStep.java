@@ -4,12 +4,13 @@ import io.datapusher.worker.StepId;
 import io.smallrye.mutiny.Uni;
 
 /**
- * One named step of the ingest saga. A step either returns the context with what it added (and a
- * {@code detail} for the job record), or fails with a {@link StepFailure} saying how the job ends.
+ * One named step of the ingest saga. A step reads what earlier steps put in the context, sets its
+ * own output there, and says how it went ({@link StepOutcome}); or it fails with a
+ * {@link StepFailure} that says how the job ends.
  */
 public interface IngestStep {
 
     StepId id();
 
-    Uni<IngestContext> execute(IngestContext context);
+    Uni<StepOutcome> execute(IngestContext context);
 }

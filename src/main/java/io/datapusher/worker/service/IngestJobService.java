@@ -7,7 +7,7 @@ import io.datapusher.worker.JobSteps;
 import io.datapusher.worker.StepId;
 import io.datapusher.worker.StepRecord;
 import io.datapusher.worker.config.IngestConfig;
-import io.datapusher.worker.messaging.ResubmitRequest;
+import io.datapusher.worker.service.ResubmitRequest;
 import io.datapusher.worker.repository.IngestJobRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -270,6 +270,11 @@ public class IngestJobService {
     @WithSession
     public Uni<IngestJob> find(UUID jobId) {
         return repository.findById(jobId);
+    }
+
+    @WithSession
+    public Uni<Long> count(JobStatus status) {
+        return repository.count("status", status.id());
     }
 
     @WithSession

@@ -1,7 +1,7 @@
 package io.datapusher.worker.service;
 
 import io.datapusher.worker.datastore.DatastoreLoader;
-import io.datapusher.worker.saga.Offload;
+import io.datapusher.worker.service.Offload;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -3,7 +3,7 @@ package io.datapusher.worker.service;
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.config.IngestConfig;
-import io.datapusher.worker.saga.Offload;
+import io.datapusher.worker.service.Offload;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

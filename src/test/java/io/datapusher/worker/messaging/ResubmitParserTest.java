@@ -1,5 +1,6 @@
 package io.datapusher.worker.messaging;
 
+import io.datapusher.worker.service.ResubmitRequest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

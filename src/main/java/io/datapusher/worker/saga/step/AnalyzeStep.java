@@ -10,8 +10,9 @@ import io.datapusher.worker.formats.FileAnalyzer;
 import io.datapusher.worker.formats.SheetChoice;
 import io.datapusher.worker.saga.IngestContext;
 import io.datapusher.worker.saga.IngestStep;
-import io.datapusher.worker.saga.Offload;
+import io.datapusher.worker.service.Offload;
 import io.datapusher.worker.saga.StepFailure;
+import io.datapusher.worker.saga.StepOutcome;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -39,13 +40,14 @@ public class AnalyzeStep implements IngestStep {
     }
 
     @Override
-    public Uni<IngestContext> execute(IngestContext context) {
+    public Uni<StepOutcome> execute(IngestContext context) {
         return Offload.blocking(() -> {
             try {
                 AnalysisOptions options = AnalysisOptionsFactory.from(config, context.resource().extras());
                 Analysis analysis = files.analyze(context.file().path(), context.resource().format(), options,
                         path -> analyzer.analyze(path, options));
-                return context.withAnalysis(analysis, analysis.rows() + " rows, " + analysis.columns().size()
+                context.analysis(analysis);
+                return StepOutcome.done(analysis.rows() + " rows, " + analysis.columns().size()
                         + " columns, " + analysis.encoding() + ", " + analysis.format(), analysis.warnings());
             } catch (AnalysisException e) {
                 throw StepFailure.failed(e.getMessage(), e);

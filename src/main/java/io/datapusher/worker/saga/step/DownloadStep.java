@@ -9,8 +9,9 @@ import io.datapusher.worker.download.DownloadedFile;
 import io.datapusher.worker.download.FileDownloader;
 import io.datapusher.worker.saga.IngestContext;
 import io.datapusher.worker.saga.IngestStep;
-import io.datapusher.worker.saga.Offload;
+import io.datapusher.worker.service.Offload;
 import io.datapusher.worker.saga.StepFailure;
+import io.datapusher.worker.saga.StepOutcome;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,7 +38,7 @@ public class DownloadStep implements IngestStep {
     }
 
     @Override
-    public Uni<IngestContext> execute(IngestContext context) {
+    public Uni<StepOutcome> execute(IngestContext context) {
         return Offload.blocking(() -> {
             DownloadedFile file;
             try {
@@ -45,13 +46,12 @@ public class DownloadStep implements IngestStep {
             } catch (DownloadException e) {
                 throw StepFailure.failed(e.getMessage(), e);
             }
-            String detail = file.size() + " bytes, md5 " + file.md5();
-            IngestContext next = context.withFile(file, detail);
+            context.file(file);
             if (isUnchanged(context, file)) {
-                return next.endedWith(JobStatus.SKIPPED,
+                return StepOutcome.endsJob(JobStatus.SKIPPED,
                         "the file is unchanged (md5 " + file.md5() + " equals the resource's hash); nothing to do");
             }
-            return next;
+            return StepOutcome.done(file.size() + " bytes, md5 " + file.md5());
         });
     }
 

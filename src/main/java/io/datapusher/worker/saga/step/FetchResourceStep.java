@@ -13,8 +13,9 @@ import io.datapusher.worker.datastore.CkanVersion;
 import io.datapusher.worker.formats.FormatDetector;
 import io.datapusher.worker.saga.IngestContext;
 import io.datapusher.worker.saga.IngestStep;
-import io.datapusher.worker.saga.Offload;
+import io.datapusher.worker.service.Offload;
 import io.datapusher.worker.saga.StepFailure;
+import io.datapusher.worker.saga.StepOutcome;
 import io.datapusher.worker.service.IngestJobService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,7 +66,7 @@ public class FetchResourceStep implements IngestStep {
     }
 
     @Override
-    public Uni<IngestContext> execute(IngestContext context) {
+    public Uni<StepOutcome> execute(IngestContext context) {
         return jobs.find(context.jobId())
                 .chain(job -> committedResource(context.resourceId(), submittedUrl(job)))
                 .chain(resource -> ckanVersion().map(v -> withResource(context, resource, v)))
@@ -74,10 +75,10 @@ public class FetchResourceStep implements IngestStep {
                         "CKAN is unavailable, the job will be retried: " + e.getMessage(), e));
     }
 
-    private IngestContext withResource(IngestContext context, CkanResource resource, String ckanVersion) {
+    private StepOutcome withResource(IngestContext context, CkanResource resource, String ckanVersion) {
+        context.resource(resource, CkanVersion.parse(ckanVersion));
         if (ingest.datastoreUrlTypes().contains(resource.urlType())) {
-            return context.withResource(resource, CkanVersion.parse(ckanVersion), "CKAN " + ckanVersion)
-                    .endedWith(JobStatus.SKIPPED, "the resource's table is edited through the DataStore API (url_type "
+            return StepOutcome.endsJob(JobStatus.SKIPPED, "the resource's table is edited through the DataStore API (url_type "
                             + resource.urlType() + "); its URL is CKAN's own dump of that table, so it is never "
                             + "loaded from it and the table is left as it is");
         }
@@ -89,8 +90,7 @@ public class FetchResourceStep implements IngestStep {
         } catch (AnalysisException e) {
             throw StepFailure.failed(e.getMessage() + "; nothing was downloaded", e);
         }
-        return context.withResource(resource, CkanVersion.parse(ckanVersion),
-                "CKAN " + ckanVersion + ", format " + (resource.format().isBlank() ? "(none)" : resource.format()));
+        return StepOutcome.done("CKAN " + ckanVersion + ", format " + (resource.format().isBlank() ? "(none)" : resource.format()));
     }
 
     /**

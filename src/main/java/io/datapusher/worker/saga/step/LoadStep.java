@@ -9,8 +9,9 @@ import io.datapusher.worker.datastore.LoadResult;
 import io.datapusher.worker.datastore.SupersededException;
 import io.datapusher.worker.saga.IngestContext;
 import io.datapusher.worker.saga.IngestStep;
-import io.datapusher.worker.saga.Offload;
+import io.datapusher.worker.service.Offload;
 import io.datapusher.worker.saga.StepFailure;
+import io.datapusher.worker.saga.StepOutcome;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -33,13 +34,14 @@ public class LoadStep implements IngestStep {
     }
 
     @Override
-    public Uni<IngestContext> execute(IngestContext context) {
+    public Uni<StepOutcome> execute(IngestContext context) {
         LoadRequest request = new LoadRequest(context.resourceId(), context.jobId().toString(),
                 context.file().md5(), context.analysis(), context.ckanVersion(), context.jobCreatedAt());
         return Offload.blocking(() -> {
             try {
                 LoadResult result = loader.load(request);
-                return context.withLoadResult(result, describe(result), result.warnings());
+                context.loaded(result);
+                return StepOutcome.done(describe(result), result.warnings());
             } catch (SupersededException e) {
                 throw StepFailure.superseded(e.getMessage(), e);
             } catch (LiveButUnfinishedException e) {

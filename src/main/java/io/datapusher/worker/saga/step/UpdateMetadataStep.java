@@ -4,6 +4,7 @@ import io.datapusher.worker.StepId;
 import io.datapusher.worker.saga.FollowUp;
 import io.datapusher.worker.saga.IngestContext;
 import io.datapusher.worker.saga.IngestStep;
+import io.datapusher.worker.saga.StepOutcome;
 import io.datapusher.worker.service.IngestJobService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,9 +32,9 @@ public class UpdateMetadataStep implements IngestStep {
     }
 
     @Override
-    public Uni<IngestContext> execute(IngestContext context) {
+    public Uni<StepOutcome> execute(IngestContext context) {
         return jobs.countMetadataAttempt(context.jobId())
                 .chain(() -> followUp.patchMetadata(context.resourceId(), context.hash()))
-                .replaceWith(context.withDetail("resource_patch datastore_active=true, hash " + context.hash()));
+                .replaceWith(StepOutcome.done("resource_patch datastore_active=true, hash " + context.hash()));
     }
 }

@@ -1,10 +1,13 @@
-package io.datapusher.worker.saga;
+package io.datapusher.worker.service;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
+import org.jboss.logging.MDC;
+
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -18,13 +21,18 @@ public final class Offload {
 
     public static <T> Uni<T> blocking(Callable<T> work) {
         Context context = Vertx.currentContext();
+        // The job's log context (job_id, resource_id) follows the work onto the worker thread.
+        Map<String, Object> logContext = MDC.getMap();
         Uni<T> uni = Uni.createFrom().item(() -> {
+            logContext.forEach(MDC::put);
             try {
                 return work.call();
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new OffloadedFailure(e);
+            } finally {
+                logContext.keySet().forEach(MDC::remove);
             }
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
         uni = uni.onFailure(OffloadedFailure.class).transform(Throwable::getCause);

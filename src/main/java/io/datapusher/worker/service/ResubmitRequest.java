@@ -1,4 +1,4 @@
-package io.datapusher.worker.messaging;
+package io.datapusher.worker.service;
 
 import java.util.UUID;
 

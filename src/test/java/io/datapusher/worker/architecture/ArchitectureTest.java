@@ -1,0 +1,66 @@
+package io.datapusher.worker.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+/**
+ * Imports only point down: from the adapters ({@code rest}, {@code messaging}, {@code health}),
+ * through the saga and the job service, to the parts that do the work ({@code datastore},
+ * {@code download}, {@code formats}, {@code client}, {@code config}, {@code datapusherapi},
+ * {@code repository}), to the table rules ({@code analyze}) and the core types of the root package.
+ * The build fails when one points back up.
+ */
+class ArchitectureTest {
+
+    private static final String ROOT = "io.datapusher.worker";
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(ROOT);
+    }
+
+    @Test
+    void importsOnlyPointDown() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("adapters").definedBy(ROOT + ".rest..", ROOT + ".messaging..", ROOT + ".health..")
+                .layer("saga").definedBy(ROOT + ".saga..")
+                .layer("service").definedBy(ROOT + ".service..")
+                .layer("work").definedBy(ROOT + ".datastore..", ROOT + ".download..", ROOT + ".formats..",
+                        ROOT + ".client..", ROOT + ".config..", ROOT + ".datapusherapi..", ROOT + ".repository..")
+                .layer("rules").definedBy(ROOT + ".analyze..")
+                .whereLayer("adapters").mayNotBeAccessedByAnyLayer()
+                .whereLayer("saga").mayOnlyBeAccessedByLayers("adapters")
+                .whereLayer("service").mayOnlyBeAccessedByLayers("adapters", "saga")
+                .whereLayer("work").mayOnlyBeAccessedByLayers("adapters", "saga", "service")
+                .whereLayer("rules").mayOnlyBeAccessedByLayers("adapters", "saga", "service", "work")
+                .check(classes);
+    }
+
+    @Test
+    void theAdaptersDoNotUseEachOther() {
+        noClasses().that().resideInAPackage(ROOT + ".rest..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".messaging..", ROOT + ".health..")
+                .check(classes);
+        noClasses().that().resideInAPackage(ROOT + ".messaging..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".rest..", ROOT + ".health..")
+                .check(classes);
+    }
+
+    @Test
+    void theCoreTypesAndTheTableRulesDependOnNothingAbove() {
+        noClasses().that().resideInAPackage(ROOT)
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".*..")
+                .check(classes);
+        noClasses().that().resideInAPackage(ROOT + ".analyze..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".formats..", ROOT + ".datastore..",
+                        ROOT + ".download..", ROOT + ".client..", ROOT + ".config..")
+                .check(classes);
+    }
+}
