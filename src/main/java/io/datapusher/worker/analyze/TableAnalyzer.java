@@ -15,7 +15,7 @@ import java.util.Set;
  * header, names the columns, infers a type per column over every value, counts the rows, and builds
  * the {@link RowStream} that re-reads the same {@link RecordSource} for COPY.
  *
- * <p>The rules (design.md section 5, issue 4; {@code docs/messy-csv.md} says them for operators):
+ * <p>The rules ({@code docs/messy-csv.md} says them for operators):
  * <ul>
  *   <li>title rows before the header are skipped, or the first {@code skipRows} lines
  *       ({@link TableLayout});</li>

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Where the table is in the records (design.md section 5, issue 4): which record is the header,
+ * Where the table is in the records (docs/messy-csv.md): which record is the header,
  * and how many columns the table has. Found in a first pass that holds only a few records and a
  * histogram of record widths.
  *

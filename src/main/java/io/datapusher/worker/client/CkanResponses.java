@@ -8,7 +8,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Turns CKAN's error answers (contract §1.3) into exceptions with CKAN's own words: the envelope's
+ * Turns CKAN's error answers ({@code {"success": false, "error": {...}}}, or a bare string) into exceptions with CKAN's own words: the envelope's
  * {@code error.message}, the field errors of a validation error, or the bare JSON string CKAN sends
  * for a bad request.
  */

@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 import java.util.Map;
 
 /**
- * Declares the exchange and queues of design.md §6 before any channel starts consuming.
+ * Declares the exchange and queues of docs/api.md (Messages) before any channel starts consuming.
  *
  * <p>The service owns its topology in this one place, instead of spreading queue arguments over
  * connector attributes, because queue arguments can never change once a queue exists (the broker

@@ -1,7 +1,7 @@
 package io.datapusher.worker.messaging;
 
 /**
- * The broker names of design.md §6. They are a contract with CKAN-side producers and operators:
+ * The broker names of docs/api.md (Messages). They are a contract with CKAN-side producers and operators:
  * extend, never rename.
  */
 public final class Topology {

@@ -1,8 +1,8 @@
 package io.datapusher.worker.datastore;
 
-import io.datapusher.worker.testsupport.LoaderTestBase;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.ColumnType;
+import io.datapusher.worker.testsupport.LoaderTestBase;
 import io.datapusher.worker.testsupport.TestAnalysis;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +11,7 @@ import java.time.Instant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** An older job never overwrites what a newer job has already committed (design.md §3, superseded). */
+/** An older job never overwrites what a newer job has already committed (docs/how-a-job-runs.md, `superseded`). */
 class SupersededLoadTest extends LoaderTestBase {
 
     private static final Instant OLDER = Instant.parse("2026-01-01T10:00:00Z");

@@ -1,5 +1,7 @@
 package io.datapusher.worker.deployment;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -70,6 +72,37 @@ class DeploymentFilesTest {
         String script = Files.readString(Path.of("deploy/ckan/docker-entrypoint.d/50_datapusher_worker.sh"));
         assertTrue(script.contains("$CKAN_STORAGE_PATH/datapusher-worker-token") && ckan.contains("CKAN_STORAGE_PATH: /var/lib/ckan"));
         assertTrue(worker.contains("/var/lib/ckan/datapusher-worker-token") && worker.contains("ckan_storage:/var/lib/ckan:ro"));
+    }
+
+    @Test
+    void theGrafanaDashboardChartsEveryMetricTheReadmeLists() throws Exception {
+        Set<String> listed = new TreeSet<>();
+        Matcher m = Pattern.compile("^\\s*\\| `(datapusher_[a-z_]+)", Pattern.MULTILINE).matcher(Files.readString(Path.of("README.md")));
+        while (m.find()) {
+            listed.add(m.group(1));
+        }
+        assertEquals(6, listed.size(), "the README's metrics table: " + listed);
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy/grafana/datapusher-worker.json").toFile());
+        StringBuilder queries = new StringBuilder();
+        for (JsonNode panel : dashboard.get("panels")) {
+            panel.get("targets").forEach(target -> queries.append(target.get("expr").asText()).append('\n'));
+        }
+        for (String metric : listed) {
+            assertTrue(queries.toString().contains(metric), "the dashboard charts " + metric);
+        }
+    }
+
+    @Test
+    void kedaScalesTheDeploymentOnTheResubmitQueueAndKeepsOneReplicaForCkansPosts() throws Exception {
+        String keda = Files.readString(Path.of("k8s/keda-scaledobject.yaml"));
+        String deployment = Files.readString(Path.of("k8s/deployment.yaml"));
+        Matcher name = Pattern.compile("(?m)^metadata:\\n  name: (\\S+)").matcher(deployment);
+        assertTrue(name.find());
+        assertTrue(keda.contains("scaleTargetRef:\n    name: " + name.group(1)), "it scales the worker's Deployment");
+        assertTrue(keda.contains("queueName: datapusher.resubmit"));
+        Matcher min = Pattern.compile("minReplicaCount: (\\d+)").matcher(keda);
+        assertTrue(min.find() && Integer.parseInt(min.group(1)) >= 1, "CKAN's POST /job needs a replica to answer");
+        assertTrue(!keda.contains("amqp://guest") && keda.contains("secretTargetRef"), "the broker URL comes from a Secret");
     }
 
     /** A top-level block of a YAML file: from {@code start} to the next line indented as little. */

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * reliability.md S2. A rebinding name answers a harmless address when checked and an internal one
+ * DNS rebinding (docs/hostile-input.md). A rebinding name answers a harmless address when checked and an internal one
  * when dialled. Test traffic stays on the machine, so 127.0.0.2 stands in for the public address
  * (the policy lets it through) and a canary on 127.0.0.1, same port, is the internal target: if the
  * downloader resolved the name a second time to connect, the canary would count it.

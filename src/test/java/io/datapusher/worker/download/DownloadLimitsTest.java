@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** reliability.md B8 and F6: every hard limit of a download, and that the worker survives each. */
+/** docs/hostile-input.md, the limits: every hard limit of a download, and that the worker survives each. */
 class DownloadLimitsTest {
 
     private static final long CAP = 1024 * 1024;

@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every SSRF vector of reliability.md S1 against a canary on loopback: each URL must be refused
- * and the canary must see no connection at all. Nothing here sends a packet off the machine:
+ * Every SSRF vector that docs/hostile-input.md guards against, tried on a canary on loopback: each
+ * URL must be refused and the canary must see no connection at all. Nothing here sends a packet off the machine:
  * vectors that name non-loopback addresses are only given to the guard, which never dials.
  */
 class SsrfTest {

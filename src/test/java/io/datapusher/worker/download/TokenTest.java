@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-/** reliability.md S4: the CKAN token goes to CKAN's own origin and nowhere else. */
+/** docs/hostile-input.md: the CKAN token goes to CKAN's own origin and nowhere else. */
 class TokenTest {
 
     @TempDir

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The fault matrix: one row per scenario (fault, point, outcome, the four promises (a)-(d) of
- * issue 3, time to heal). Scenarios assert softly, so that a broken promise still shows in the
+ * docs/what-survives-what.md, time to heal). Scenarios assert softly, so that a broken promise still shows in the
  * matrix next to the ones that held; the scenario then fails with every broken check listed.
  *
  * <pre>

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The promises of issue 3, as assertions on a {@link FaultWorld}. */
+/** The four promises of docs/what-survives-what.md, as assertions on a {@link FaultWorld}. */
 final class Promises {
 
     private Promises() {

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** reliability.md B6: the format comes from the resource's field, else the bytes; never the URL. */
+/** docs/hostile-input.md: the format comes from the resource's field, else the bytes; never the URL. */
 class FormatDetectionTest {
 
     @TempDir

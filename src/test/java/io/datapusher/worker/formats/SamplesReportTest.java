@@ -1,8 +1,13 @@
 package io.datapusher.worker.formats;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.datapusher.worker.analyze.Analysis;
+import io.datapusher.worker.analyze.AnalysisException;
+import io.datapusher.worker.analyze.ColumnProfile;
+import io.datapusher.worker.analyze.ColumnType;
+import io.datapusher.worker.analyze.CsvAnalyzer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -18,31 +23,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.datapusher.worker.analyze.Analysis;
-import io.datapusher.worker.analyze.AnalysisException;
-import io.datapusher.worker.analyze.ColumnProfile;
-import io.datapusher.worker.analyze.ColumnType;
-import io.datapusher.worker.analyze.CsvAnalyzer;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 4 section 7, issue 5 and reliability.md B1: every CSV/TSV/PSV file of
- * {@code ../shared/samples}, and the first sheet of every workbook there (read in place, never
- * copied), analyses and streams with its MANIFEST "non-blank" row count and no U+FFFD, or fails for
+ * Every CSV/TSV/PSV file of {@code ../shared/samples}, and the first sheet of every workbook there
+ * (read in place, never copied), analyses and streams with its MANIFEST "non-blank" row count and no U+FFFD, or fails for
  * a reason named here.
  *
- * <p>The table it generates is the README's samples report, between the {@code samples-report}
- * markers: the test fails when the README's copy is stale, and
+ * <p>The table it generates is the samples report of {@code docs/hostile-input.md}, between the
+ * {@code samples-report} markers: the test fails when that copy is stale, and
  * {@code -Dsamples.report.update=true} (see {@code scripts/update-samples-report}) rewrites it.
  */
-@DisplayName("Samples sweep: every sample loads with its MANIFEST row count, and the README's report is current")
+@DisplayName("Samples sweep: every sample loads with its MANIFEST row count, and the published report is current")
 class SamplesReportTest {
 
     private static final Path SAMPLES = Path.of("../shared/samples");
     private static final Path REPORT = Path.of("target/samples-report.md");
-    private static final Path README = Path.of("README.md");
+    private static final Path PUBLISHED = Path.of("docs/hostile-input.md");
     private static final String START = "<!-- samples-report:start -->\n";
     private static final String END = "<!-- samples-report:end -->";
 
@@ -105,21 +104,21 @@ class SamplesReportTest {
         String table = markdown(outcomes);
         Files.writeString(REPORT, table, StandardCharsets.UTF_8);
         assertTrue(problems.isEmpty(), String.join("\n", problems));
-        keepReadmeCurrent(table);
+        keepPublishedReportCurrent(table);
     }
 
-    private static void keepReadmeCurrent(String table) throws IOException {
-        String readme = Files.readString(README, StandardCharsets.UTF_8);
+    private static void keepPublishedReportCurrent(String table) throws IOException {
+        String readme = Files.readString(PUBLISHED, StandardCharsets.UTF_8);
         int start = readme.indexOf(START);
         int end = readme.indexOf(END);
-        assertTrue(start >= 0 && end > start, "README.md has the samples-report markers");
+        assertTrue(start >= 0 && end > start, "docs/hostile-input.md has the samples-report markers");
         String current = readme.substring(start + START.length(), end);
         if (Boolean.getBoolean("samples.report.update")) {
-            Files.writeString(README, readme.substring(0, start + START.length()) + table + readme.substring(end),
+            Files.writeString(PUBLISHED, readme.substring(0, start + START.length()) + table + readme.substring(end),
                     StandardCharsets.UTF_8);
             return;
         }
-        assertEquals(table, current, "the README's samples report is stale: run scripts/update-samples-report");
+        assertEquals(table, current, "the samples report in docs/hostile-input.md is stale: run scripts/update-samples-report");
     }
 
     private static Outcome run(Expectation expected) throws IOException {

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** How each failure before the pivot ends (design.md §3): the job says what happened, nothing is loaded. */
+/** How each failure before the pivot ends (docs/how-a-job-runs.md, the steps): the job says what happened, nothing is loaded. */
 @QuarkusTest
 class IngestFailuresTest extends EndToEndTest {
 

@@ -16,7 +16,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The REST contract of design.md §7. */
+/** The REST contract of docs/api.md. */
 @QuarkusTest
 class JobsResourceTest extends EndToEndTest {
 

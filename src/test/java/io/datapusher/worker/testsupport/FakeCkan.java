@@ -24,9 +24,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeParseException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -47,8 +47,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An in-process fake of CKAN's Action API (2.10 / 2.11), faithful to {@code ckan/contract.md}
- * sections 1, 2.2, 2.4 and 6, with switchable faults.
+ * An in-process fake of CKAN's Action API (2.10 / 2.11), answering as CKAN's own
+ * {@code ckan/logic/action} and {@code ckan/views/api.py} do, with switchable faults.
  *
  * <p>Serves {@code POST|GET /api/3/action/<name>} and {@code /api/action/<name>} for
  * {@code status_show}, {@code resource_show} and {@code resource_patch}, and the file URL of each

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Checks the fake against {@code ckan/contract.md} sections 1, 2.2, 2.4 and 6. */
+/** Checks the fake answers as CKAN 2.10 does: the response envelope, its errors, and the actions the worker calls. */
 class FakeCkanTest {
 
     private static final String TOKEN = "sysadmin-token";
