@@ -1,0 +1,4 @@
+/**
+ * Readiness checks beyond the ones Quarkus provides: the DataStore database.
+ */
+package io.datapusher.worker.health;
