@@ -6,12 +6,14 @@ import io.datapusher.worker.testsupport.LoaderTestBase;
 import io.datapusher.worker.testsupport.TestAnalysis;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,6 +55,13 @@ class ConcurrentLoadsTest extends LoaderTestBase {
         });
     }
 
+    /** The second load has reached the resource's advisory lock and is queued behind the first. */
+    private void awaitALoadWaitingForTheResourceLock() {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> !"0".equals(
+                db.queryOne("SELECT count(*) FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                        + " AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())")));
+    }
+
     @Test
     void theNewerJobWaitsForTheOlderAndThenReplacesIt() throws Exception {
         CountDownLatch olderStarted = new CountDownLatch(1);
@@ -61,7 +70,7 @@ class ConcurrentLoadsTest extends LoaderTestBase {
         assertTrue(olderStarted.await(20, TimeUnit.SECONDS), "the older load is inside COPY");
         CompletableFuture<LoadResult> newer = loadAsync("newer", NEWER, rows(100, 5, new CountDownLatch(1), new CountDownLatch(0)));
 
-        Thread.sleep(1000);
+        awaitALoadWaitingForTheResourceLock();
         assertTrue(!newer.isDone(), "the newer load waits for the advisory lock");
         releaseOlder.countDown();
 
@@ -79,7 +88,7 @@ class ConcurrentLoadsTest extends LoaderTestBase {
         CompletableFuture<LoadResult> newer = loadAsync("newer", NEWER, rows(100, 5, newerStarted, releaseNewer));
         assertTrue(newerStarted.await(20, TimeUnit.SECONDS));
         CompletableFuture<LoadResult> older = loadAsync("older", OLDER, rows(0, 3, new CountDownLatch(1), new CountDownLatch(0)));
-        Thread.sleep(1000);
+        awaitALoadWaitingForTheResourceLock();
         releaseNewer.countDown();
 
         assertEquals(5, newer.get(30, TimeUnit.SECONDS).rows());

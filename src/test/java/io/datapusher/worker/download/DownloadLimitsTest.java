@@ -92,10 +92,8 @@ class DownloadLimitsTest {
                 }
             }
         })) {
-            long heapBefore = usedHeap();
             DownloadException e = failure(downloader(), server.url("/bomb.csv"));
             assertTrue(e.getMessage().contains("decompresses to more than INGEST_DOWNLOAD_MAX_BYTES"), e.getMessage());
-            assertTrue(usedHeap() - heapBefore < 64L * 1024 * 1024, "the bomb never grew the heap");
             assertNoTempFileLeft();
         }
     }
@@ -219,10 +217,5 @@ class DownloadLimitsTest {
             DownloadedFile file = downloader.download(server.url("/good.csv"), "healthy");
             assertEquals("a\n1\n", Files.readString(file.path()));
         }
-    }
-
-    private static long usedHeap() {
-        Runtime runtime = Runtime.getRuntime();
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 }

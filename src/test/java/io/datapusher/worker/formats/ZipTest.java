@@ -108,10 +108,8 @@ class ZipTest {
     @Test
     void anEntryInflatingBeyondTheCapIsStoppedAtTheCap() throws Exception {
         Path file = zip("big.zip", zip -> zeros(zip, "big.csv", Workbooks.CAP + 1024 * 1024));
-        long heapBefore = usedHeap();
         String message = refusal(file);
         assertTrue(message.contains("more than INGEST_DOWNLOAD_MAX_BYTES") || message.contains("zip bomb"), message);
-        assertTrue(usedHeap() - heapBefore < 64L * 1024 * 1024);
         assertNoExtractedFileLeft();
     }
 
@@ -161,10 +159,5 @@ class ZipTest {
         try (var files = Files.list(temp)) {
             assertEquals(0, files.filter(f -> f.toString().endsWith(".entry")).count());
         }
-    }
-
-    private static long usedHeap() {
-        Runtime runtime = Runtime.getRuntime();
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 }

@@ -37,7 +37,8 @@ class MetadataRetryTest extends EndToEndTest {
         String oid = tableOid(rid);
         String marker = tableComment(rid);
 
-        sleep(Duration.ofSeconds(4));
+        // two retries after the first attempt, each failed against Solr
+        await().atMost(Duration.ofSeconds(30)).until(() -> job(rid).getInt("attempts") >= 3);
         assertEquals("metadata_pending", Jobs.of(rid).get(0).get("status"), "still pending while Solr is down");
         ckan.solrDown(false);
 
@@ -172,9 +173,5 @@ class MetadataRetryTest extends EndToEndTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void sleep(Duration duration) throws InterruptedException {
-        Thread.sleep(duration.toMillis());
     }
 }

@@ -61,7 +61,8 @@ public class LoadStep implements IngestStep {
         return result.rows() + " rows loaded" + (result.replaced() ? ", previous table replaced" : ", new table")
                 + " over " + result.connections() + " connection" + (result.connections() == 1 ? "" : "s")
                 + "; copy " + result.copyMillis() + " ms, indexes " + result.indexMillis() + " ms, swap "
-                + result.swapMillis() + " ms (live from then on)"
+                + result.swapMillis() + " ms" + (result.swapAttempts() > 1 ? " in " + result.swapAttempts()
+                + " tries, waiting for readers of the live table" : "") + " (live from then on)"
                 + (result.laterIndexMillis() > 0 ? ", full-text indexes of text columns " + result.laterIndexMillis() + " ms" : "");
     }
 }
