@@ -23,6 +23,12 @@ public enum CallbackState {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The id, so that log lines and error messages spell it as the API does. */
+    @Override
+    public String toString() {
+        return id();
+    }
+
     public static CallbackState fromId(String id) {
         return id == null ? null : valueOf(id.toUpperCase(Locale.ROOT));
     }

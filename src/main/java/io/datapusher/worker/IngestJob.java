@@ -28,9 +28,10 @@ public class IngestJob extends PanacheEntityBase {
     public String resourceId;
 
     @Column(nullable = false)
-    public String status;
+    public JobStatus status;
 
-    public String step;
+    /** The step running now, or the last one reached once the job has ended. */
+    public StepId step;
 
     public String error;
 
@@ -85,8 +86,9 @@ public class IngestJob extends PanacheEntityBase {
     @Column(name = "callback_metadata")
     public String callbackMetadata;
 
+    /** Where the DataPusher callback stands; null for jobs that did not come through POST /job. */
     @Column(name = "callback_state")
-    public String callbackState;
+    public CallbackState callback;
 
     @Column(name = "callback_attempts")
     public int callbackAttempts;
@@ -98,14 +100,6 @@ public class IngestJob extends PanacheEntityBase {
     @Version
     public int version;
 
-    public JobStatus jobStatus() {
-        return JobStatus.fromId(status);
-    }
-
-    public CallbackState callback() {
-        return CallbackState.fromId(callbackState);
-    }
-
     /** Whether CKAN's own datapusher plugin submitted this job (POST /job) and awaits its callback. */
     public boolean submittedByDatapusherPlugin() {
         return resultUrl != null;
@@ -116,7 +110,7 @@ public class IngestJob extends PanacheEntityBase {
         job.jobId = jobId;
         job.resourceId = resourceId;
         job.ignoreHash = ignoreHash;
-        job.status = JobStatus.QUEUED.id();
+        job.status = JobStatus.QUEUED;
         job.createdAt = now;
         job.updatedAt = now;
         return job;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
 
-/** A job's status, spelt in JSON and in the jobs table exactly as design.md §7 lists them. */
+/** A job's status, spelt in JSON and in the jobs table exactly as docs/api.md lists them. */
 public enum JobStatus {
     QUEUED,
     RUNNING,
@@ -17,6 +17,12 @@ public enum JobStatus {
     @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The id, so that log lines and error messages spell it as the API does. */
+    @Override
+    public String toString() {
+        return id();
     }
 
     public static JobStatus fromId(String id) {

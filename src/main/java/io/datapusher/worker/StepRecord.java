@@ -1,10 +1,12 @@
 package io.datapusher.worker;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One step of a job as the REST API shows it. Mutable because it is stored as JSON in the job row
@@ -12,8 +14,20 @@ import java.util.List;
  */
 public class StepRecord {
 
-    public String step;
-    public String status;
+    /** How a step stands, spelt as in the API. */
+    public enum Outcome {
+        RUNNING,
+        SUCCEEDED,
+        FAILED;
+
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public StepId step;
+    public Outcome status;
     @JsonProperty("started_at")
     public OffsetDateTime startedAt;
     @JsonProperty("finished_at")
@@ -27,7 +41,7 @@ public class StepRecord {
     public StepRecord() {
     }
 
-    public StepRecord(String step, String status, OffsetDateTime startedAt) {
+    public StepRecord(StepId step, Outcome status, OffsetDateTime startedAt) {
         this.step = step;
         this.status = status;
         this.startedAt = startedAt;

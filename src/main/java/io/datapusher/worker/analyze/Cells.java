@@ -3,7 +3,7 @@ package io.datapusher.worker.analyze;
 import java.util.List;
 
 /** What counts as an empty cell, in one place for every reader and rule. */
-final class Cells {
+public final class Cells {
 
     private Cells() {
     }
@@ -31,7 +31,7 @@ final class Cells {
         return cell.substring(start, end);
     }
 
-    static boolean allEmpty(List<String> cells) {
+    public static boolean allEmpty(List<String> cells) {
         for (String cell : cells) {
             if (!isEmpty(cell)) {
                 return false;

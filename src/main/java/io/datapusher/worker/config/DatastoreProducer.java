@@ -22,8 +22,8 @@ public class DatastoreProducer {
     @Produces
     @ApplicationScoped
     DatastoreLoader datastoreLoader(DatastoreConnections connections, IngestConfig config) {
-        LoaderSettings settings = new LoaderSettings(config.ftsLang(), config.ftsIndexMethod(), config.ftsFieldTypeList(),
-                config.swapLockTimeout(), config.swapBudget(), CONNECTION_CHECK_INTERVAL, config.loadParallelism());
+        LoaderSettings settings = new LoaderSettings(config.fts().lang(), config.fts().indexMethod(), config.fts().fieldTypeList(),
+                config.swap().lockTimeout(), config.swap().budget(), CONNECTION_CHECK_INTERVAL, config.load().parallelism());
         return new DatastoreLoader(connections, settings);
     }
 }

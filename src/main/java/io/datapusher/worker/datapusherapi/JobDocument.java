@@ -24,15 +24,15 @@ public final class JobDocument {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("job_id", job.jobId.toString());
         doc.put("job_type", Submission.JOB_TYPE);
-        doc.put("status", CkanTaskState.of(job.jobStatus()).id());
+        doc.put("status", CkanTaskState.of(job.status).id());
         doc.putNull("data");
-        if (job.jobStatus() == JobStatus.FAILED && job.error != null) {
+        if (job.status == JobStatus.FAILED && job.error != null) {
             doc.putObject("error").put("message", job.error);
         } else {
             doc.putNull("error");
         }
         doc.put("requested_timestamp", JobLog.timestamp(job.createdAt));
-        if (job.finishedAt != null && CkanTaskState.of(job.jobStatus()).isFinal()) {
+        if (job.finishedAt != null && CkanTaskState.of(job.status).isFinal()) {
             doc.put("finished_timestamp", JobLog.timestamp(job.finishedAt));
         } else {
             doc.putNull("finished_timestamp");
@@ -47,7 +47,7 @@ public final class JobDocument {
             item.put("level", line.level().name());
             item.put("message", line.message());
             if (line.step() != null) {
-                item.put("step", line.step());
+                item.put("step", line.step().id());
             }
         }
         return doc;

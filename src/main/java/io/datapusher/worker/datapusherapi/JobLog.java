@@ -2,6 +2,7 @@ package io.datapusher.worker.datapusherapi;
 
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.JobStatus;
+import io.datapusher.worker.StepId;
 import io.datapusher.worker.StepRecord;
 
 import java.time.OffsetDateTime;
@@ -24,7 +25,7 @@ public final class JobLog {
     public enum Level { INFO, WARNING, ERROR }
 
     /** @param step the saga step the line is about, or null for the job as a whole */
-    public record Line(OffsetDateTime at, Level level, String step, String message) {
+    public record Line(OffsetDateTime at, Level level, StepId step, String message) {
     }
 
     private JobLog() {
@@ -40,9 +41,9 @@ public final class JobLog {
         boolean failureShown = false;
         for (StepRecord record : job.steps.items) {
             OffsetDateTime at = record.finishedAt != null ? record.finishedAt : record.startedAt;
-            if ("running".equals(record.status)) {
+            if (record.status == StepRecord.Outcome.RUNNING) {
                 lines.add(new Line(at, Level.INFO, record.step, record.step + ": running"));
-            } else if ("failed".equals(record.status)) {
+            } else if (record.status == StepRecord.Outcome.FAILED) {
                 lines.add(new Line(at, Level.ERROR, record.step, record.step + ": " + orElse(record.detail, "failed")));
                 failureShown = failureShown || record.detail != null && record.detail.equals(job.error);
             } else {
@@ -58,7 +59,7 @@ public final class JobLog {
 
     private static java.util.Optional<Line> ending(IngestJob job, boolean failureShown) {
         OffsetDateTime at = job.finishedAt != null ? job.finishedAt : job.updatedAt;
-        JobStatus status = job.jobStatus();
+        JobStatus status = job.status;
         Line line = switch (status) {
             case COMPLETE -> new Line(at, Level.INFO, null, "Complete: the DataStore table holds "
                     + (job.rows == null ? "the file's" : job.rows) + " rows");

@@ -1,5 +1,6 @@
 package io.datapusher.worker.datastore;
 
+import io.datapusher.worker.Backoff;
 import io.datapusher.worker.datastore.LiveTableReader.DependentView;
 import io.datapusher.worker.datastore.LiveTableReader.UserTrigger;
 
@@ -8,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +27,8 @@ import java.util.regex.Pattern;
 final class TableSwap {
 
     private static final String LOCK_NOT_AVAILABLE = "55P03";
+    /** Between tries to take the live table's lock: readers hold it for moments, not seconds. */
+    private static final Backoff READERS_BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private static final Pattern SIMPLE_OPTION_VALUE = Pattern.compile("[A-Za-z0-9_.]+");
     private static final Pattern OPTION_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
@@ -82,7 +86,6 @@ final class TableSwap {
     Outcome run() throws SQLException, LoadException {
         long budgetNanos = settings.swapBudget().toNanos();
         long started = clock.nanoTime();
-        long backoff = 100;
         int attempts = 0;
         while (true) {
             attempts++;
@@ -103,6 +106,7 @@ final class TableSwap {
                 rollbackAttempt(e);
                 throw e;
             }
+            long backoff = READERS_BACKOFF.after(attempts).toMillis();
             long elapsed = clock.nanoTime() - started;
             if (elapsed + backoff * 1_000_000 >= budgetNanos) {
                 throw new LoadException("the live table stayed locked by readers for more than "
@@ -114,7 +118,6 @@ final class TableSwap {
                 Thread.currentThread().interrupt();
                 throw new LoadException("the load was interrupted while waiting for readers; nothing was changed", e);
             }
-            backoff = Math.min(backoff * 2, 2000);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.datapusher.worker.download;
 
+import io.datapusher.worker.Backoff;
 import io.datapusher.worker.config.CkanConfig;
 import io.datapusher.worker.config.IngestConfig;
 import jakarta.annotation.PreDestroy;
@@ -37,7 +38,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -100,9 +103,9 @@ public class FileDownloader {
 
     @Inject
     public FileDownloader(IngestConfig config, CkanConfig ckan) {
-        this(new DownloadLimits(config.downloadMaxBytes(), config.downloadTimeout(), config.downloadIdleTimeout(),
-                        Duration.ofSeconds(1), config.tempDir().filter(d -> !d.isBlank()).map(Path::of)),
-                new DownloadGuard(ckan.url(), config.downloadAllowPrivateNetworks()),
+        this(new DownloadLimits(config.download().maxBytes(), config.download().timeout(), config.download().idleTimeout(),
+                        Duration.ofSeconds(1), config.temp().dir().filter(d -> !d.isBlank()).map(Path::of)),
+                new DownloadGuard(ckan.url(), config.download().allowPrivateNetworks()),
                 ckan.apiToken());
     }
 
@@ -150,18 +153,19 @@ public class FileDownloader {
             throw new DownloadException("the resource URL is not a valid URL: " + e.getMessage(), false);
         }
         Instant deadline = Instant.now().plus(limits.timeout());
-        Duration delay = limits.retryDelay();
+        // the deadline, not the backoff, bounds the waits
+        Backoff backoff = new Backoff(limits.retryDelay(), Collections.max(List.of(limits.retryDelay(), limits.timeout())));
         for (int attempt = 1; ; attempt++) {
             try {
                 return fetch(uri, filePrefix, deadline);
             } catch (DownloadException e) {
+                Duration delay = backoff.after(attempt);
                 Duration left = Duration.between(Instant.now(), deadline);
                 if (!e.isTransient() || attempt == ATTEMPTS || left.compareTo(delay) <= 0) {
                     throw e;
                 }
                 LOG.warnf("Download attempt %d of %s failed, retrying: %s", attempt, DownloadGuard.redact(uri), e.getMessage());
                 sleep(delay);
-                delay = delay.multipliedBy(2);
             }
         }
     }

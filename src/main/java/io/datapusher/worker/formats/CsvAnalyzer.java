@@ -1,4 +1,11 @@
-package io.datapusher.worker.analyze;
+package io.datapusher.worker.formats;
+
+import io.datapusher.worker.analyze.Analysis;
+import io.datapusher.worker.analyze.AnalysisException;
+import io.datapusher.worker.analyze.AnalysisOptions;
+import io.datapusher.worker.analyze.RecordSource;
+import io.datapusher.worker.analyze.RowStream;
+import io.datapusher.worker.analyze.TableAnalyzer;
 
 import java.io.IOException;
 import java.io.Reader;

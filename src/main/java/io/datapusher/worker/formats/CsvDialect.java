@@ -1,10 +1,10 @@
-package io.datapusher.worker.analyze;
+package io.datapusher.worker.formats;
+
+import org.apache.commons.csv.CSVFormat;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Path;
-
-import org.apache.commons.csv.CSVFormat;
 
 /**
  * How a file is read: its detected encoding (byte order mark skipped) and RFC 4180 with a sniffed

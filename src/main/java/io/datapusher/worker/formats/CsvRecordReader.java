@@ -1,4 +1,10 @@
-package io.datapusher.worker.analyze;
+package io.datapusher.worker.formats;
+
+import io.datapusher.worker.analyze.AnalysisException;
+import io.datapusher.worker.analyze.RecordReader;
+import io.datapusher.worker.analyze.SourceRecord;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -6,9 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /** Reads the records of a delimited text file, each with the physical line it starts on. */
 final class CsvRecordReader implements RecordReader {

@@ -1,4 +1,7 @@
-package io.datapusher.worker.analyze;
+package io.datapusher.worker.formats;
+
+import io.datapusher.worker.analyze.RecordReader;
+import io.datapusher.worker.analyze.RecordSource;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,9 @@
-package io.datapusher.worker.analyze;
+package io.datapusher.worker.formats;
+
+import io.datapusher.worker.analyze.Cells;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -7,10 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * Picks the delimiter of a CSV file from {@code ,} {@code ;} tab and {@code |}.

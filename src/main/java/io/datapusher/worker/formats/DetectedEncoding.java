@@ -1,4 +1,4 @@
-package io.datapusher.worker.analyze;
+package io.datapusher.worker.formats;
 
 import java.nio.charset.Charset;
 

@@ -31,7 +31,6 @@ public final class FileAnalyzer {
     public FileAnalyzer(long maxBytes, SheetChoice sheet) {
         this.maxBytes = maxBytes;
         this.sheet = sheet;
-        SpreadsheetSafety.configure(maxBytes);
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.datapusher.worker.analyze;
+package io.datapusher.worker.formats;
 
 import java.util.ArrayList;
 import java.util.HashMap;

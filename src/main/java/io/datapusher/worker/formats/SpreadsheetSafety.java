@@ -15,7 +15,7 @@ import org.apache.poi.openxml4j.util.ZipSecureFile;
  *   <li>parts loaded whole (shared strings, styles) must stay below {@link #WHOLE_PART_MAX_BYTES}.</li>
  * </ul>
  */
-final class SpreadsheetSafety {
+public final class SpreadsheetSafety {
 
     static final double MIN_INFLATE_RATIO = 0.01;
     /** Shared strings and styles live in memory; beyond this a workbook is refused. */
@@ -24,8 +24,11 @@ final class SpreadsheetSafety {
     private SpreadsheetSafety() {
     }
 
-    /** POI keeps these limits in static fields: the same for every workbook in this JVM. */
-    static synchronized void configure(long maxBytes) {
+    /**
+     * POI keeps these limits in static fields, the same for every workbook in this JVM, so they are
+     * set once, at startup ({@link SpreadsheetSafetyAtStartup}), not per workbook.
+     */
+    public static synchronized void configure(long maxBytes) {
         ZipSecureFile.setMinInflateRatio(MIN_INFLATE_RATIO);
         ZipSecureFile.setMaxEntrySize(Math.min(maxBytes, 0xFFFFFFFFL));
     }

@@ -1,5 +1,6 @@
 package io.datapusher.worker.messaging;
 
+import io.datapusher.worker.Backoff;
 import io.datapusher.worker.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,31 +18,25 @@ import java.util.List;
 @ApplicationScoped
 public class MetadataRetrySchedule {
 
-    private final Duration initial;
-    private final Duration max;
+    private final Backoff backoff;
     private final int maxAttempts;
 
     @Inject
     public MetadataRetrySchedule(IngestConfig config) {
-        this(config.metadataRetryInitialDelay(), config.metadataRetryMaxDelay(), config.metadataRetryMaxAttempts());
+        this(config.metadataRetry().backoff(), config.metadataRetry().maxAttempts());
     }
 
-    MetadataRetrySchedule(Duration initial, Duration max, int maxAttempts) {
-        if (initial.isZero() || initial.isNegative() || max.compareTo(initial) < 0 || maxAttempts < 1) {
-            throw new IllegalArgumentException("metadata retry needs 0 < initial delay <= max delay and at least one attempt");
+    MetadataRetrySchedule(Backoff backoff, int maxAttempts) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("the metadata retry needs at least one attempt");
         }
-        this.initial = initial;
-        this.max = max;
+        this.backoff = backoff;
         this.maxAttempts = maxAttempts;
     }
 
-    /** The wait after the given number of failed attempts: doubling from the initial delay, capped. */
+    /** The wait after the given number of failed attempts. */
     public Duration delayAfter(int failedAttempts) {
-        Duration delay = initial;
-        for (int i = 1; i < failedAttempts && delay.compareTo(max) < 0; i++) {
-            delay = delay.multipliedBy(2);
-        }
-        return delay.compareTo(max) > 0 ? max : delay;
+        return backoff.after(failedAttempts);
     }
 
     /** Every distinct delay, shortest first. */
@@ -52,7 +47,7 @@ public class MetadataRetrySchedule {
             if (!delays.contains(delay)) {
                 delays.add(delay);
             }
-            if (delay.equals(max)) {
+            if (delay.equals(backoff.max())) {
                 return delays;
             }
         }

@@ -1,6 +1,5 @@
 package io.datapusher.worker.messaging;
 
-import io.datapusher.worker.service.ResubmitRequest;
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.config.IngestConfig;
 import io.datapusher.worker.saga.FollowUp;
@@ -9,6 +8,7 @@ import io.datapusher.worker.service.Claim;
 import io.datapusher.worker.service.IngestJobService;
 import io.datapusher.worker.service.JobMetrics;
 import io.datapusher.worker.service.LogContext;
+import io.datapusher.worker.service.ResubmitRequest;
 import io.datapusher.worker.service.RunningJobs;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
@@ -129,7 +129,8 @@ public class ResubmitListener {
             metrics.outageRound();
         }
         long round = retries(message);
-        Duration delay = backoff(round);
+        // the rounds so far are the failures before this one
+        Duration delay = config.redelivery().backoff().after(round + 1);
         if (cause != null) {
             LOG.warnf("Resubmit of resource %s handed back for a retry in %s: %s", request.resourceId(), delay,
                     cause.getMessage());
@@ -140,15 +141,6 @@ public class ResubmitListener {
                 .chain(() -> resubmits.publish(copy, round + 1))
                 .chain(() -> ack(message))
                 .onFailure().recoverWithUni(t -> requeue(message, t));
-    }
-
-    /** Doubles from the initial delay with each round of the same request, up to the maximum. */
-    Duration backoff(long rounds) {
-        Duration delay = config.redeliveryInitialDelay();
-        for (long i = 0; i < rounds && delay.compareTo(config.redeliveryMaxDelay()) < 0; i++) {
-            delay = delay.multipliedBy(2);
-        }
-        return delay.compareTo(config.redeliveryMaxDelay()) > 0 ? config.redeliveryMaxDelay() : delay;
     }
 
     private static Uni<Void> ack(Message<?> message) {

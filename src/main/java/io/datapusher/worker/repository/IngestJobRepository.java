@@ -20,7 +20,7 @@ public class IngestJobRepository implements PanacheRepositoryBase<IngestJob, UUI
         return find("resourceId = :rid and status in (:open)",
                 Sort.descending("createdAt"),
                 Parameters.with("rid", resourceId)
-                        .and("open", List.of(JobStatus.QUEUED.id(), JobStatus.RUNNING.id())))
+                        .and("open", List.of(JobStatus.QUEUED, JobStatus.RUNNING)))
                 .firstResult();
     }
 
@@ -33,7 +33,7 @@ public class IngestJobRepository implements PanacheRepositoryBase<IngestJob, UUI
         }
         if (status != null) {
             query.append(" and status = :status");
-            params = params.and("status", status.id());
+            params = params.and("status", status);
         }
         return find(query.toString(), Sort.descending("createdAt"), params).page(0, limit).list();
     }

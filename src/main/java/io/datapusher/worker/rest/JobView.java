@@ -2,7 +2,10 @@ package io.datapusher.worker.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.datapusher.worker.CallbackState;
 import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobStatus;
+import io.datapusher.worker.StepId;
 import io.datapusher.worker.StepRecord;
 
 import java.time.OffsetDateTime;
@@ -13,8 +16,8 @@ import java.util.List;
 public record JobView(
         @JsonProperty("job_id") String jobId,
         @JsonProperty("resource_id") String resourceId,
-        String status,
-        String step,
+        JobStatus status,
+        StepId step,
         String error,
         Long rows,
         int attempts,
@@ -23,7 +26,7 @@ public record JobView(
         @JsonProperty("finished_at") OffsetDateTime finishedAt,
         @JsonProperty("live_at") OffsetDateTime liveAt,
         List<StepRecord> steps,
-        String callback) {
+        CallbackState callback) {
 
     /**
      * @param liveAt   when the job's data went live (its swap committed); with {@code finished_at},
@@ -33,6 +36,6 @@ public record JobView(
      */
     static JobView of(IngestJob job) {
         return new JobView(job.jobId.toString(), job.resourceId, job.status, job.step, job.error, job.rows,
-                job.attempts, job.createdAt, job.updatedAt, job.finishedAt, job.liveAt, List.copyOf(job.steps.items), job.callbackState);
+                job.attempts, job.createdAt, job.updatedAt, job.finishedAt, job.liveAt, List.copyOf(job.steps.items), job.callback);
     }
 }

@@ -2,10 +2,10 @@ package io.datapusher.worker.rest;
 
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.JobStatus;
-import io.datapusher.worker.service.JobQueue;
-import io.datapusher.worker.service.ResubmitRequest;
 import io.datapusher.worker.saga.FollowUp;
 import io.datapusher.worker.service.IngestJobService;
+import io.datapusher.worker.service.JobQueue;
+import io.datapusher.worker.service.ResubmitRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -23,7 +23,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The jobs API of design.md §7. A POST only records the job and publishes a resubmit: the saga
+ * The jobs API of docs/api.md. A POST only records the job and publishes a resubmit: the saga
  * never runs inside a request.
  */
 @Path("/api/jobs")

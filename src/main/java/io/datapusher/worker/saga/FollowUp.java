@@ -94,7 +94,7 @@ public class FollowUp {
             if (job == null) {
                 return Uni.createFrom().voidItem();
             }
-            if (job.jobStatus() == JobStatus.METADATA_PENDING) {
+            if (job.status == JobStatus.METADATA_PENDING) {
                 return scheduler.retryLater(new MetadataPendingEvent(job.jobId, job.resourceId,
                         Math.max(job.attempts, 1), job.error, job.hash));
             }
@@ -109,7 +109,7 @@ public class FollowUp {
                 LOG.infof("Follow-up of job %s: the job is unknown, nothing to do", event.jobId());
                 return Uni.createFrom().voidItem();
             }
-            if (job.jobStatus() == JobStatus.METADATA_PENDING) {
+            if (job.status == JobStatus.METADATA_PENDING) {
                 return retryMetadata(job, event);
             }
             if (!owesCkan(job)) {
@@ -151,8 +151,8 @@ public class FollowUp {
                 return Uni.createFrom().item(ByHand.unknown());
             }
             boolean metadata = job.loadedAt != null && job.hash != null
-                    && (job.jobStatus() == JobStatus.FAILED || job.jobStatus() == JobStatus.METADATA_PENDING);
-            CallbackState callback = job.callback();
+                    && (job.status == JobStatus.FAILED || job.status == JobStatus.METADATA_PENDING);
+            CallbackState callback = job.callback;
             boolean callbackOwed = callback == CallbackState.FAILED || callback == CallbackState.PENDING;
             if (!metadata && !callbackOwed && !job.viewsDue) {
                 String why = job.loadedAt == null
@@ -164,13 +164,13 @@ public class FollowUp {
             return jobs.reopenFollowUp(jobId, metadata, callbackOwed)
                     .chain(() -> scheduler.retryNow(event))
                     .chain(() -> jobs.find(jobId))
-                    .map(reopened -> ByHand.started(reopened.jobStatus()));
+                    .map(reopened -> ByHand.started(reopened.status));
         });
     }
 
     /** Whether a job whose outcome is final still owes CKAN default views or its callback. */
     public static boolean owesCkan(IngestJob job) {
-        return job.viewsDue || job.callback() == CallbackState.PENDING;
+        return job.viewsDue || job.callback == CallbackState.PENDING;
     }
 
     private Uni<Void> retryMetadata(IngestJob job, MetadataPendingEvent event) {
@@ -213,7 +213,7 @@ public class FollowUp {
 
     /** Creates the default views of a first load; an empty result when nothing is left to retry. */
     private Uni<Optional<String>> views(IngestJob job) {
-        if (!job.viewsDue || job.jobStatus() != JobStatus.COMPLETE) {
+        if (!job.viewsDue || job.status != JobStatus.COMPLETE) {
             return Uni.createFrom().item(Optional.empty());
         }
         return ckan.resourceShow(job.resourceId)
@@ -229,7 +229,7 @@ public class FollowUp {
 
     /** Posts the DataPusher callback of a finished POST /job job; an empty result when nothing is left to retry. */
     private Uni<Optional<String>> callback(IngestJob job) {
-        if (job.callback() != CallbackState.PENDING || !CkanTaskState.of(job.jobStatus()).isFinal()) {
+        if (job.callback != CallbackState.PENDING || !CkanTaskState.of(job.status).isFinal()) {
             return Uni.createFrom().item(Optional.empty());
         }
         return jobs.hasNewerSubmission(job).chain(newer -> {
@@ -268,7 +268,7 @@ public class FollowUp {
     private Uni<Void> reschedule(UUID jobId, MetadataPendingEvent event, String error) {
         MetadataPendingEvent next = event.nextAttempt(error);
         return jobs.find(jobId).chain(job -> {
-            boolean metadata = job.jobStatus() == JobStatus.METADATA_PENDING;
+            boolean metadata = job.status == JobStatus.METADATA_PENDING;
             if (!scheduler.exhausted(next.attempt())) {
                 LOG.infof("Follow-up of job %s failed (round %d), next in %s: %s", jobId, next.attempt(),
                         scheduler.delayAfter(next.attempt()), error);
@@ -288,7 +288,7 @@ public class FollowUp {
             if (job.viewsDue) {
                 settled = settled.chain(() -> jobs.viewsSettled(jobId, "the default views were not created" + parked));
             }
-            if (job.callback() == CallbackState.PENDING) {
+            if (job.callback == CallbackState.PENDING) {
                 settled = settled.chain(() -> jobs.callbackSettled(jobId, CallbackState.FAILED,
                         "CKAN's datapusher_hook was not reached" + parked));
             }

@@ -69,7 +69,7 @@ public class IngestSaga {
                 .ifNoItem().after(config.jobTimeout()).failWith(() -> StepFailure.failed(
                         "the job ran longer than INGEST_JOB_TIMEOUT (" + config.jobTimeout() + ")"))
                 .onFailure(StepFailure.class).recoverWithUni(f -> fail(context, progress.step, (StepFailure) f))
-                .eventually(() -> TempFiles.deleteWithPrefix(context.tempFilePrefix(), config.tempDir()));
+                .eventually(() -> TempFiles.deleteWithPrefix(context.tempFilePrefix(), config.temp().dir()));
     }
 
     /** The step running now, for the job record of a failure. */

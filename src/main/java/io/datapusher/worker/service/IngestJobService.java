@@ -7,8 +7,8 @@ import io.datapusher.worker.JobSteps;
 import io.datapusher.worker.StepId;
 import io.datapusher.worker.StepRecord;
 import io.datapusher.worker.config.IngestConfig;
-import io.datapusher.worker.service.ResubmitRequest;
 import io.datapusher.worker.repository.IngestJobRepository;
+import io.datapusher.worker.service.ResubmitRequest;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -69,9 +69,9 @@ public class IngestJobService {
                         .invoke(this::markRunning)
                         .map(Claim::run);
             }
-            JobStatus status = job.jobStatus();
+            JobStatus status = job.status;
             if (status.isFinished()) {
-                boolean owed = job.viewsDue || job.callback() == CallbackState.PENDING;
+                boolean owed = job.viewsDue || job.callback == CallbackState.PENDING;
                 return Uni.createFrom().item(owed ? Claim.followUp(job) : Claim.nothingToDo(job));
             }
             if (status == JobStatus.METADATA_PENDING) {
@@ -89,15 +89,15 @@ public class IngestJobService {
 
     public Uni<Void> stepStarted(UUID jobId, StepId step) {
         return update(jobId, job -> {
-            job.status = JobStatus.RUNNING.id();
-            job.step = step.id();
-            job.steps.items.add(new StepRecord(step.id(), "running", now()));
+            job.status = JobStatus.RUNNING;
+            job.step = step;
+            job.steps.items.add(new StepRecord(step, StepRecord.Outcome.RUNNING, now()));
         });
     }
 
     public Uni<Void> stepSucceeded(UUID jobId, StepId step, String detail, List<String> warnings) {
         return update(jobId, job -> {
-            StepRecord record = endStep(job, step, "succeeded", detail);
+            StepRecord record = endStep(job, step, StepRecord.Outcome.SUCCEEDED, detail);
             if (record != null) {
                 record.warnings = new ArrayList<>(warnings);
             }
@@ -107,8 +107,8 @@ public class IngestJobService {
     /** Ends the job; {@code step} is the step that decided the outcome. */
     public Uni<Void> finish(UUID jobId, StepId step, JobStatus status, String error) {
         return update(jobId, job -> {
-            endStep(job, step, status == JobStatus.FAILED ? "failed" : "succeeded", error);
-            job.status = status.id();
+            endStep(job, step, status == JobStatus.FAILED ? StepRecord.Outcome.FAILED : StepRecord.Outcome.SUCCEEDED, error);
+            job.status = status;
             job.error = error;
             if (status != JobStatus.METADATA_PENDING) {
                 job.finishedAt = now();
@@ -119,8 +119,8 @@ public class IngestJobService {
     /** A transient outage before the pivot: the job waits for its message to come back. */
     public Uni<Void> requeue(UUID jobId, StepId step, String error) {
         return update(jobId, job -> {
-            endStep(job, step, "failed", error);
-            job.status = JobStatus.QUEUED.id();
+            endStep(job, step, StepRecord.Outcome.FAILED, error);
+            job.status = JobStatus.QUEUED;
             job.error = error;
         });
     }
@@ -162,9 +162,9 @@ public class IngestJobService {
     /** The callback was delivered, skipped for a newer submission, or given up ({@code note} says why). */
     public Uni<Void> callbackSettled(UUID jobId, CallbackState state, String note) {
         return update(jobId, job -> {
-            job.callbackState = state.id();
+            job.callback = state;
             if (note != null) {
-                lastRecordOf(job, job.step == null ? null : StepId.fromId(job.step)).ifPresent(r -> r.warnings.add(note));
+                lastRecordOf(job, job.step).ifPresent(r -> r.warnings.add(note));
             }
         });
     }
@@ -180,7 +180,7 @@ public class IngestJobService {
         job.jobKeyHash = jobKeyHash;
         job.resultUrl = resultUrl;
         job.callbackMetadata = metadataJson;
-        job.callbackState = CallbackState.PENDING.id();
+        job.callback = CallbackState.PENDING;
         return repository.persist(job);
     }
 
@@ -194,7 +194,7 @@ public class IngestJobService {
     /** Metadata retry: the job waits for its next update-metadata attempt. */
     public Uni<Void> metadataStillPending(UUID jobId, String error) {
         return update(jobId, job -> {
-            job.status = JobStatus.METADATA_PENDING.id();
+            job.status = JobStatus.METADATA_PENDING;
             job.error = error;
             job.finishedAt = null;
         });
@@ -203,8 +203,8 @@ public class IngestJobService {
     /** Metadata retry: an update-metadata attempt decided the job's end. */
     public Uni<Void> metadataEnded(UUID jobId, JobStatus status, String error) {
         return update(jobId, job -> {
-            job.status = status.id();
-            job.step = StepId.UPDATE_METADATA.id();
+            job.status = status;
+            job.step = StepId.UPDATE_METADATA;
             job.error = error;
             job.finishedAt = now();
         });
@@ -221,11 +221,11 @@ public class IngestJobService {
                 return;
             }
             if (metadata) {
-                job.status = JobStatus.METADATA_PENDING.id();
+                job.status = JobStatus.METADATA_PENDING;
                 job.finishedAt = null;
             }
             if (callback) {
-                job.callbackState = CallbackState.PENDING.id();
+                job.callback = CallbackState.PENDING;
             }
             job.updatedAt = now();
         }).replaceWithVoid();
@@ -245,14 +245,14 @@ public class IngestJobService {
     public Uni<Integer> requeueOrphans() {
         return repository.update("status = ?1, workerId = null, updatedAt = ?2 where status = ?3 and "
                         + "(heartbeatAt is null or heartbeatAt < ?4)",
-                JobStatus.QUEUED.id(), now(), JobStatus.RUNNING.id(), now().minus(staleAfter));
+                JobStatus.QUEUED, now(), JobStatus.RUNNING, now().minus(staleAfter));
     }
 
     /** Puts one job of this replica back to queued, e.g. when it is stopped by a shutdown. */
     public Uni<Void> release(UUID jobId, String reason) {
         return update(jobId, job -> {
-            if (job.jobStatus() == JobStatus.RUNNING) {
-                job.status = JobStatus.QUEUED.id();
+            if (job.status == JobStatus.RUNNING) {
+                job.status = JobStatus.QUEUED;
                 job.workerId = null;
                 job.error = reason;
             }
@@ -274,7 +274,7 @@ public class IngestJobService {
 
     @WithSession
     public Uni<Long> count(JobStatus status) {
-        return repository.count("status", status.id());
+        return repository.count("status", status);
     }
 
     @WithSession
@@ -298,7 +298,7 @@ public class IngestJobService {
     }
 
     private void markRunning(IngestJob job) {
-        job.status = JobStatus.RUNNING.id();
+        job.status = JobStatus.RUNNING;
         job.error = null;
         job.workerId = worker.id();
         job.heartbeatAt = now();
@@ -309,14 +309,14 @@ public class IngestJobService {
         return job.heartbeatAt != null && job.heartbeatAt.isAfter(now().minus(staleAfter));
     }
 
-    private static StepRecord endStep(IngestJob job, StepId step, String status, String detail) {
+    private static StepRecord endStep(IngestJob job, StepId step, StepRecord.Outcome status, String detail) {
         if (step == null) {
             return null;
         }
-        job.step = step.id();
+        job.step = step;
         for (int i = job.steps.items.size() - 1; i >= 0; i--) {
             StepRecord record = job.steps.items.get(i);
-            if (record.step.equals(step.id()) && record.finishedAt == null) {
+            if (record.step == step && record.finishedAt == null) {
                 record.status = status;
                 record.finishedAt = now();
                 record.durationMs = Duration.between(record.startedAt, record.finishedAt).toMillis();
@@ -331,7 +331,7 @@ public class IngestJobService {
     private static Optional<StepRecord> lastRecordOf(IngestJob job, StepId step) {
         for (int i = job.steps.items.size() - 1; i >= 0; i--) {
             StepRecord record = job.steps.items.get(i);
-            if (step == null || record.step.equals(step.id())) {
+            if (step == null || record.step == step) {
                 return Optional.of(record);
             }
         }

@@ -24,7 +24,7 @@ public class StagingSweeper {
         this.datastore = datastore;
     }
 
-    @Scheduled(every = "${ingest.temp-sweep-interval:5m}", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${ingest.temp.sweep-interval:5m}", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return Offload.blocking(datastore::sweepStaging)
                 .invoke(dropped -> {

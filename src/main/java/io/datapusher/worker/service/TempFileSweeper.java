@@ -38,7 +38,7 @@ public class TempFileSweeper {
         this.config = config;
     }
 
-    @Scheduled(every = "${ingest.temp-sweep-interval:5m}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${ingest.temp.sweep-interval:5m}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return Offload.blocking(this::jobFiles)
                 .chain(files -> {
@@ -55,7 +55,7 @@ public class TempFileSweeper {
     }
 
     private List<JobFile> jobFiles() {
-        Path dir = Path.of(config.tempDir().filter(d -> !d.isBlank()).orElse(System.getProperty("java.io.tmpdir")));
+        Path dir = Path.of(config.temp().dir().filter(d -> !d.isBlank()).orElse(System.getProperty("java.io.tmpdir")));
         List<JobFile> found = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "dpw-*")) {
             for (Path file : files) {
@@ -71,7 +71,7 @@ public class TempFileSweeper {
     }
 
     private static void deleteUnlessRunning(JobFile file, IngestJob job) {
-        if (job != null && job.jobStatus() == JobStatus.RUNNING) {
+        if (job != null && job.status == JobStatus.RUNNING) {
             return;
         }
         try {

@@ -1,5 +1,7 @@
 package io.datapusher.worker.analyze;
 
+import io.datapusher.worker.formats.CsvAnalyzer;
+
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -9,16 +11,16 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Small files written from Java strings, so every fixture is visible next to its test. */
-final class Fixtures {
+public final class Fixtures {
 
     private Fixtures() {
     }
 
-    static Path write(Path dir, String content) {
+    public static Path write(Path dir, String content) {
         return writeBytes(dir, content.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Path writeBytes(Path dir, byte[] content) {
+    public static Path writeBytes(Path dir, byte[] content) {
         try {
             return Files.write(Files.createTempFile(dir, "fixture", ".csv"), content);
         } catch (IOException e) {
@@ -26,29 +28,29 @@ final class Fixtures {
         }
     }
 
-    static Analysis analyze(Path dir, String content) throws AnalysisException {
+    public static Analysis analyze(Path dir, String content) throws AnalysisException {
         return new CsvAnalyzer().analyze(write(dir, content));
     }
 
-    static Analysis analyze(Path dir, String content, AnalysisOptions options) throws AnalysisException {
+    public static Analysis analyze(Path dir, String content, AnalysisOptions options) throws AnalysisException {
         return new CsvAnalyzer().analyze(write(dir, content), options);
     }
 
-    static List<String> ids(Analysis analysis) {
+    public static List<String> ids(Analysis analysis) {
         return analysis.columns().stream().map(ColumnProfile::id).toList();
     }
 
-    static List<String> labels(Analysis analysis) {
+    public static List<String> labels(Analysis analysis) {
         return analysis.columns().stream().map(ColumnProfile::label).toList();
     }
 
-    static ColumnProfile column(Analysis analysis, String id) {
+    public static ColumnProfile column(Analysis analysis, String id) {
         return analysis.columns().stream().filter(c -> c.id().equals(id)).findFirst()
                 .orElseThrow(() -> new AssertionError("no column " + id + " in " + ids(analysis)));
     }
 
     /** What the row stream writes with the inferred types. */
-    static String copyText(Analysis analysis) throws IOException {
+    public static String copyText(Analysis analysis) throws IOException {
         StringWriter out = new StringWriter();
         List<ColumnType> types = analysis.columns().stream().map(ColumnProfile::inferredType).toList();
         long rows = analysis.rowStream().copyTo(out, types);

@@ -1,8 +1,8 @@
 package io.datapusher.worker.datastore;
 
-import io.datapusher.worker.testsupport.LoaderTestBase;
 import io.datapusher.worker.analyze.Analysis;
-import io.datapusher.worker.analyze.CsvAnalyzer;
+import io.datapusher.worker.formats.CsvAnalyzer;
+import io.datapusher.worker.testsupport.LoaderTestBase;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.datapusher.worker.datastore;
 
 import io.datapusher.worker.analyze.ColumnType;
-import io.datapusher.worker.analyze.CsvAnalyzer;
+import io.datapusher.worker.formats.CsvAnalyzer;
 import io.datapusher.worker.testsupport.CkanRelease;
 import io.datapusher.worker.testsupport.ReleaseDatastore;
 import io.datapusher.worker.testsupport.TestAnalysis;

@@ -1,11 +1,11 @@
-package io.datapusher.worker.analyze;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.io.StringReader;
+package io.datapusher.worker.formats;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @DisplayName("Delimiter sniffing: the most consistent field count above one wins, ties go to comma")
 class DelimiterSnifferTest {

@@ -3,7 +3,6 @@ package io.datapusher.worker.formats;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.ColumnProfile;
 import io.datapusher.worker.analyze.ColumnType;
-import io.datapusher.worker.analyze.CsvAnalyzer;
 import io.datapusher.worker.analyze.RowStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +28,7 @@ class SampleWorkbooksTest {
     @BeforeAll
     static void samplesArePresent() {
         assumeTrue(Files.isDirectory(SAMPLES), "../shared/samples is absent");
+        SpreadsheetSafety.configure(10L * 1024 * 1024 * 1024); // the service's default, as set at startup
     }
 
     private Analysis analyze(String name, FileAnalyzer analyzer) throws Exception {

@@ -4,7 +4,6 @@ import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.AnalysisException;
 import io.datapusher.worker.analyze.ColumnProfile;
 import io.datapusher.worker.analyze.ColumnType;
-import io.datapusher.worker.analyze.CsvAnalyzer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -123,6 +122,7 @@ class SamplesReportTest {
 
     private static Outcome run(Expectation expected) throws IOException {
         Path file = SAMPLES.resolve(expected.file());
+        SpreadsheetSafety.configure(10L * 1024 * 1024 * 1024); // the service's default, as set at startup
         try {
             Analysis analysis = new FileAnalyzer(10L * 1024 * 1024 * 1024, SheetChoice.FIRST)
                     .analyze(file, "", new CsvAnalyzer()::analyze);

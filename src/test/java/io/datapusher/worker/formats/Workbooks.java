@@ -2,15 +2,14 @@ package io.datapusher.worker.formats;
 
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.ColumnProfile;
-import io.datapusher.worker.analyze.CsvAnalyzer;
 import io.datapusher.worker.analyze.ColumnType;
 import org.apache.poi.ss.usermodel.Workbook;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.StringWriter;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +34,7 @@ final class Workbooks {
     }
 
     static Analysis analyze(Path file, String declared, Optional<String> sheet) throws Exception {
+        SpreadsheetSafety.configure(CAP); // what the service sets at startup from INGEST_DOWNLOAD_MAX_BYTES
         return new FileAnalyzer(CAP, SheetChoice.of(sheet)).analyze(file, declared, new CsvAnalyzer()::analyze);
     }
 

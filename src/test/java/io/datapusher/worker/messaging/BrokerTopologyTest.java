@@ -1,5 +1,6 @@
 package io.datapusher.worker.messaging;
 
+import io.datapusher.worker.Backoff;
 import io.datapusher.worker.testsupport.FakeCkanResource;
 import io.datapusher.worker.testsupport.IngestTestEnvironment;
 import io.datapusher.worker.testsupport.TestBroker;
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The queues exist at startup with exactly the arguments of design.md §6. */
+/** The queues exist at startup with exactly the arguments of docs/api.md, Messages. */
 @QuarkusTest
 @QuarkusTestResource(IngestTestEnvironment.class)
 @QuarkusTestResource(FakeCkanResource.class)
@@ -44,7 +45,7 @@ class BrokerTopologyTest {
     void changedRetrySettingsAddDelayQueuesInsteadOfBreakingStartup() throws Exception {
         TestServices.RabbitMq rabbit = TestServices.rabbitMq();
         BrokerTopology changed = new BrokerTopology(rabbit.host(), rabbit.port(), rabbit.username(), rabbit.password(),
-                IngestTestEnvironment.vhost(), new MetadataRetrySchedule(Duration.ofSeconds(7), Duration.ofSeconds(20), 3));
+                IngestTestEnvironment.vhost(), new MetadataRetrySchedule(new Backoff(Duration.ofSeconds(7), Duration.ofSeconds(20)), 3));
 
         changed.declare();
 
@@ -62,7 +63,7 @@ class BrokerTopologyTest {
 
     @Test
     void aDelayQueueHoldsOnlyItsOwnDelay() {
-        MetadataRetrySchedule schedule = new MetadataRetrySchedule(Duration.ofSeconds(30), Duration.ofHours(1), 50);
+        MetadataRetrySchedule schedule = new MetadataRetrySchedule(new Backoff(Duration.ofSeconds(30), Duration.ofHours(1)), 50);
         assertEquals(List.of(30, 60, 120, 240, 480, 960, 1920, 3600),
                 schedule.delays().stream().map(d -> (int) d.toSeconds()).toList());
         assertEquals(Duration.ofSeconds(30), schedule.delayAfter(1));

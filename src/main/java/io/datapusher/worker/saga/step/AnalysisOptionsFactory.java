@@ -21,7 +21,7 @@ final class AnalysisOptionsFactory {
     private AnalysisOptionsFactory() {
     }
 
-    static AnalysisOptions from(IngestConfig config, JsonNode resource) throws AnalysisException {
+    static AnalysisOptions from(IngestConfig.Analysis config, JsonNode resource) throws AnalysisException {
         DateOrder order;
         try {
             order = DateOrder.parse(config.dateOrder());

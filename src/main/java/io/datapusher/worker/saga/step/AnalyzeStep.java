@@ -4,15 +4,15 @@ import io.datapusher.worker.StepId;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.AnalysisException;
 import io.datapusher.worker.analyze.AnalysisOptions;
-import io.datapusher.worker.analyze.CsvAnalyzer;
 import io.datapusher.worker.config.IngestConfig;
+import io.datapusher.worker.formats.CsvAnalyzer;
 import io.datapusher.worker.formats.FileAnalyzer;
 import io.datapusher.worker.formats.SheetChoice;
 import io.datapusher.worker.saga.IngestContext;
 import io.datapusher.worker.saga.IngestStep;
-import io.datapusher.worker.service.Offload;
 import io.datapusher.worker.saga.StepFailure;
 import io.datapusher.worker.saga.StepOutcome;
+import io.datapusher.worker.service.Offload;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -31,7 +31,7 @@ public class AnalyzeStep implements IngestStep {
 
     public AnalyzeStep(IngestConfig config) {
         this.config = config;
-        this.files = new FileAnalyzer(config.downloadMaxBytes(), SheetChoice.of(config.excelSheet()));
+        this.files = new FileAnalyzer(config.download().maxBytes(), SheetChoice.of(config.analysis().excelSheet()));
     }
 
     @Override
@@ -43,7 +43,7 @@ public class AnalyzeStep implements IngestStep {
     public Uni<StepOutcome> execute(IngestContext context) {
         return Offload.blocking(() -> {
             try {
-                AnalysisOptions options = AnalysisOptionsFactory.from(config, context.resource().extras());
+                AnalysisOptions options = AnalysisOptionsFactory.from(config.analysis(), context.resource().extras());
                 Analysis analysis = files.analyze(context.file().path(), context.resource().format(), options,
                         path -> analyzer.analyze(path, options));
                 context.analysis(analysis);

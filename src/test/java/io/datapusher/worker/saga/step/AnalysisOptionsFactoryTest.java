@@ -27,9 +27,10 @@ class AnalysisOptionsFactoryTest {
     private static final Map<String, Object> DEFAULTS = Map.of("dateOrder", "mdy", "nullValues", Optional.empty(),
             "maxQuarantinePercent", 5.0, "maxColumns", 1600, "maxCellChars", 10485760);
 
-    /** An IngestConfig answering only the analysis keys, as SmallRye would from the environment. */
-    private static IngestConfig config(Map<String, Object> values) {
-        return (IngestConfig) Proxy.newProxyInstance(IngestConfig.class.getClassLoader(), new Class<?>[] {IngestConfig.class},
+    /** The analysis group of IngestConfig, answering as SmallRye would from the environment. */
+    private static IngestConfig.Analysis config(Map<String, Object> values) {
+        return (IngestConfig.Analysis) Proxy.newProxyInstance(IngestConfig.class.getClassLoader(),
+                new Class<?>[] {IngestConfig.Analysis.class},
                 (proxy, method, args) -> {
                     if (!values.containsKey(method.getName())) {
                         throw new UnsupportedOperationException(method.getName());
