@@ -65,7 +65,7 @@ class CrashFaultIT extends FaultSuite {
     @Test
     @Order(3)
     void sigkillDuringTheIndexBuild() throws Exception {
-        crash("during the index build (staging table)", false, rid -> writerBackendRunning("CREATE INDEX", "datapusher_staging"));
+        crash("during the index build (staging table)", false, rid -> writerBackendRunning("CREATE INDEX", "ON \"datapusher_staging\"."));
     }
 
     /** The text columns' full-text indexes are built on the live table just after the swap; a resumed job finishes them. */
@@ -73,7 +73,7 @@ class CrashFaultIT extends FaultSuite {
     @Order(4)
     void sigkillDuringTheFullTextIndexBuildAfterTheSwap() throws Exception {
         crash("during the full-text index build on the live table (after the swap)", true,
-                rid -> writerBackendRunning("CREATE INDEX", "ON public."));
+                rid -> writerBackendRunning("CREATE INDEX", "ON \"public\"."));
     }
 
     @Test

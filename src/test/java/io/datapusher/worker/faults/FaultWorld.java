@@ -263,7 +263,7 @@ public final class FaultWorld implements AutoCloseable {
     /** Backends of the DataStore write role (the loads), as pid|state|wait_event_type|query. */
     public List<String> writerBackends() throws Exception {
         return datastore.query("SELECT pid || '|' || coalesce(state, '') || '|' || coalesce(wait_event_type, '') || '|' "
-                + "|| left(query, 60) FROM pg_stat_activity WHERE datname = '" + datastore.database() + "' AND usename = '"
+                + "|| left(query, 300) FROM pg_stat_activity WHERE datname = '" + datastore.database() + "' AND usename = '"
                 + datastore.writeUser() + "'");
     }
 
