@@ -35,7 +35,7 @@ public class MetadataEventPublisher implements FollowUpScheduler {
     }
 
     @Override
-    public Uni<Void> retryLater(MetadataPendingEvent event) {
+    public Uni<Void> scheduleRetry(MetadataPendingEvent event) {
         return publish(event, MetadataRetrySchedule.delayRoutingKey(schedule.delayAfter(event.attempt())));
     }
 

@@ -65,7 +65,7 @@ public class ResubmitListener {
     @Incoming(Channels.RESUBMIT)
     public Uni<Void> onResubmit(Message<?> message) {
         if (running.shuttingDown()) {
-            return requeue(message, new RunningJobs.StoppedByShutdown());
+            return returnToBroker(message, new RunningJobs.StoppedByShutdown());
         }
         byte[] body = bodyOf(message.getPayload());
         ResubmitRequest request;
@@ -75,15 +75,15 @@ public class ResubmitListener {
             LOG.warnf("Dead-lettering a resubmit message: %s", e.getMessage());
             return deadLetters.publish(body, e.getMessage())
                     .chain(() -> ack(message))
-                    .onFailure().recoverWithUni(t -> requeue(message, t));
+                    .onFailure().recoverWithUni(t -> returnToBroker(message, t));
         }
         boolean redelivered = metadata(message).map(IncomingRabbitMQMetadata::isRedeliver).orElse(false);
         LogContext.of(request.jobId() == null ? null : request.jobId().toString(), request.resourceId());
         return jobs.claim(request, redelivered)
                 .invoke(claim -> LogContext.of(claim.job().jobId.toString(), claim.job().resourceId))
                 .chain(claim -> act(claim, request, message))
-                .onFailure(RunningJobs.StoppedByShutdown.class).recoverWithUni(t -> requeue(message, t))
-                .onFailure().recoverWithUni(t -> retryLater(message, request, null, t, true))
+                .onFailure(RunningJobs.StoppedByShutdown.class).recoverWithUni(t -> returnToBroker(message, t))
+                .onFailure().recoverWithUni(t -> handBackAfterBackoff(message, request, null, t, true))
                 .eventually(LogContext::clear);
     }
 
@@ -97,7 +97,7 @@ public class ResubmitListener {
             case WAIT_FOR_OWNER -> {
                 LOG.infof("Job %s of resource %s is running on %s, whose heartbeat is fresh; the message comes back "
                         + "later, until the job ends or that replica is found dead", job.jobId, job.resourceId, job.workerId);
-                yield retryLater(message, request, job, null, false);
+                yield handBackAfterBackoff(message, request, job, null, false);
             }
             case FOLLOW_UP -> {
                 LOG.infof("Job %s of resource %s is %s and still owes CKAN something; following it up again", job.jobId,
@@ -107,9 +107,9 @@ public class ResubmitListener {
             // The message is acked only once the follow-up has been done or durably scheduled.
             case RUN -> running.track(job.jobId, saga.run(job).call(result -> result.redeliver()
                             ? Uni.createFrom().voidItem() : followUp.afterSaga(job.jobId)))
-                    .chain(result -> result.redeliver() ? retryLater(message, request, job, null, true) : ack(message))
+                    .chain(result -> result.redeliver() ? handBackAfterBackoff(message, request, job, null, true) : ack(message))
                     // If the row cannot be written the reaper will do it; the message still goes back
-                    // to the broker (never through retryLater's publish-and-ack while shutting down).
+                    // to the broker (never through handBackAfterBackoff's publish-and-ack while shutting down).
                     .onFailure(RunningJobs.StoppedByShutdown.class).call(() -> jobs.release(job.jobId,
                                     "the worker shut down before the job ended; it will run again")
                             .onFailure().invoke(e -> LOG.warnf("Could not put job %s back to queued: %s", job.jobId,
@@ -123,7 +123,7 @@ public class ResubmitListener {
      * After a backoff, publishes a copy of the request that names its job and acks the original. If
      * the copy cannot be published the original goes back to the broker instead.
      */
-    private Uni<Void> retryLater(Message<?> message, ResubmitRequest request, IngestJob job, Throwable cause,
+    private Uni<Void> handBackAfterBackoff(Message<?> message, ResubmitRequest request, IngestJob job, Throwable cause,
                                  boolean outage) {
         if (outage) {
             metrics.outageRound();
@@ -140,14 +140,14 @@ public class ResubmitListener {
                 .onItem().delayIt().by(delay)
                 .chain(() -> resubmits.publish(copy, round + 1))
                 .chain(() -> ack(message))
-                .onFailure().recoverWithUni(t -> requeue(message, t));
+                .onFailure().recoverWithUni(t -> returnToBroker(message, t));
     }
 
     private static Uni<Void> ack(Message<?> message) {
         return Uni.createFrom().completionStage(message.ack());
     }
 
-    private static Uni<Void> requeue(Message<?> message, Throwable cause) {
+    private static Uni<Void> returnToBroker(Message<?> message, Throwable cause) {
         return Uni.createFrom().completionStage(message.nack(cause, Metadata.of(new RabbitMQRejectMetadata(true))));
     }
 

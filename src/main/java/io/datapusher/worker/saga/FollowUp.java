@@ -95,7 +95,7 @@ public class FollowUp {
                 return Uni.createFrom().voidItem();
             }
             if (job.status == JobStatus.METADATA_PENDING) {
-                return scheduler.retryLater(new MetadataPendingEvent(job.jobId, job.resourceId,
+                return scheduler.scheduleRetry(new MetadataPendingEvent(job.jobId, job.resourceId,
                         Math.max(job.attempts, 1), job.error, job.hash));
             }
             return settleDue(job.jobId, new MetadataPendingEvent(job.jobId, job.resourceId, 0, null, job.hash));
@@ -273,7 +273,7 @@ public class FollowUp {
                 LOG.infof("Follow-up of job %s failed (round %d), next in %s: %s", jobId, next.attempt(),
                         scheduler.delayAfter(next.attempt()), error);
                 Uni<Void> noted = metadata ? jobs.metadataStillPending(jobId, error) : Uni.createFrom().voidItem();
-                return noted.chain(() -> scheduler.retryLater(next));
+                return noted.chain(() -> scheduler.scheduleRetry(next));
             }
             String parked = " after " + next.attempt() + " attempts; the event is parked in " + scheduler.parkingQueue()
                     + " (POST /api/jobs/" + jobId + "/retry-metadata to try again): " + error;

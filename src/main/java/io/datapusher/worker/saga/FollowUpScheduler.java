@@ -12,7 +12,7 @@ import java.time.Duration;
 public interface FollowUpScheduler {
 
     /** After the delay that follows {@code event.attempt()} failed rounds. */
-    Uni<Void> retryLater(MetadataPendingEvent event);
+    Uni<Void> scheduleRetry(MetadataPendingEvent event);
 
     /** At once, e.g. a retry asked for by hand. */
     Uni<Void> retryNow(MetadataPendingEvent event);

@@ -140,7 +140,7 @@ public class IngestSaga {
                     }
                 })
                 .replaceWithVoid()
-                .onFailure(IngestSaga::isDatastoreOutage).transform(e -> StepFailure.retryLater(
+                .onFailure(IngestSaga::isDatastoreOutage).transform(e -> StepFailure.outage(
                         "the DataStore database is unavailable, the job will be retried: " + e.getMessage(), e))
                 .onFailure(e -> !(e instanceof StepFailure)).recoverWithUni(e -> {
                     LOG.warnf("Job %s (resource %s): the full-text indexes left after its swap could not be built: %s",
@@ -175,7 +175,7 @@ public class IngestSaga {
     private Uni<SagaResult> fail(IngestContext context, StepId step, StepFailure failure) {
         if (failure.outcome() == JobStatus.QUEUED) {
             LOG.warnf("Job %s (resource %s) will be retried: %s", context.jobId(), context.resourceId(), failure.getMessage());
-            return jobs.requeue(context.jobId(), step, failure.getMessage()).replaceWith(new SagaResult(JobStatus.QUEUED, true));
+            return jobs.backToQueued(context.jobId(), step, failure.getMessage()).replaceWith(new SagaResult(JobStatus.QUEUED, true));
         }
         Logger.Level level = failure.outcome() == JobStatus.FAILED ? Logger.Level.ERROR : Logger.Level.WARN;
         LOG.logf(level, "Job %s (resource %s) ended %s at %s: %s", context.jobId(), context.resourceId(),

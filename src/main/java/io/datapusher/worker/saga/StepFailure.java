@@ -4,7 +4,7 @@ import io.datapusher.worker.JobStatus;
 
 /**
  * A step could not complete, and this says how the job ends: {@code failed}, {@code metadata_pending},
- * or back to {@code queued} for a redelivery later ({@link #retryLater}). The message is what the
+ * or back to {@code queued} for a redelivery later ({@link #outage}). The message is what the
  * job record and the log show, so it is specific and never carries a secret.
  */
 public class StepFailure extends RuntimeException {
@@ -25,7 +25,7 @@ public class StepFailure extends RuntimeException {
     }
 
     /** A transient outage before the pivot: nothing changed, the message comes back later. */
-    public static StepFailure retryLater(String message, Throwable cause) {
+    public static StepFailure outage(String message, Throwable cause) {
         return new StepFailure(JobStatus.QUEUED, message, cause);
     }
 

@@ -117,7 +117,7 @@ public class IngestJobService {
     }
 
     /** A transient outage before the pivot: the job waits for its message to come back. */
-    public Uni<Void> requeue(UUID jobId, StepId step, String error) {
+    public Uni<Void> backToQueued(UUID jobId, StepId step, String error) {
         return update(jobId, job -> {
             endStep(job, step, StepRecord.Outcome.FAILED, error);
             job.status = JobStatus.QUEUED;
@@ -242,7 +242,7 @@ public class IngestJobService {
 
     /** Jobs whose worker stopped beating go back to queued until their message is redelivered. */
     @WithTransaction
-    public Uni<Integer> requeueOrphans() {
+    public Uni<Integer> orphansBackToQueued() {
         return repository.update("status = ?1, workerId = null, updatedAt = ?2 where status = ?3 and "
                         + "(heartbeatAt is null or heartbeatAt < ?4)",
                 JobStatus.QUEUED, now(), JobStatus.RUNNING, now().minus(staleAfter));

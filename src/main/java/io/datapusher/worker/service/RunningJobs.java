@@ -89,8 +89,8 @@ public class RunningJobs {
 
     @Scheduled(every = "${ingest.heartbeat-interval:10s}", delayed = "${ingest.heartbeat-interval:10s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> requeueOrphans() {
-        return jobs.requeueOrphans()
+    Uni<Void> orphansBackToQueued() {
+        return jobs.orphansBackToQueued()
                 .invoke(count -> {
                     if (count > 0) {
                         LOG.infof("%d job(s) whose worker went silent are queued again", count);

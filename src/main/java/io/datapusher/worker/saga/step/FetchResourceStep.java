@@ -71,7 +71,7 @@ public class FetchResourceStep implements IngestStep {
                 .chain(job -> committedResource(context.resourceId(), submittedUrl(job)))
                 .chain(resource -> ckanVersion().map(v -> withResource(context, resource, v)))
                 .onFailure(CkanRejectedException.class).transform(e -> StepFailure.failed(e.getMessage(), e))
-                .onFailure(e -> !(e instanceof StepFailure)).transform(e -> StepFailure.retryLater(
+                .onFailure(e -> !(e instanceof StepFailure)).transform(e -> StepFailure.outage(
                         "CKAN is unavailable, the job will be retried: " + e.getMessage(), e));
     }
 

@@ -46,10 +46,10 @@ public class LoadStep implements IngestStep {
                 throw StepFailure.superseded(e.getMessage(), e);
             } catch (LiveButUnfinishedException e) {
                 // The message comes back and the job resumes past the pivot, finishing what is left.
-                throw StepFailure.retryLater(e.getMessage() + "; the job will finish it", e);
+                throw StepFailure.outage(e.getMessage() + "; the job will finish it", e);
             } catch (LoadException e) {
                 if (e.isTransient()) {
-                    throw StepFailure.retryLater("the DataStore database is unavailable, the job will be retried: "
+                    throw StepFailure.outage("the DataStore database is unavailable, the job will be retried: "
                             + e.getMessage(), e);
                 }
                 throw StepFailure.failed(e.getMessage(), e);
