@@ -5,10 +5,7 @@ import io.datapusher.worker.datastore.LiveTableReader.DependentView;
 import io.datapusher.worker.datastore.LiveTableReader.UserTrigger;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,6 +59,10 @@ final class TableSwap {
     }
 
     record Outcome(boolean replaced, int attempts) {
+    }
+
+    /** The names PostgreSQL gave a table built in the load's transaction: its {@code _id} sequence and primary key. */
+    private record SequenceAndKey(String sequence, String primaryKey) {
     }
 
     /**
@@ -213,16 +214,9 @@ final class TableSwap {
         execute("SAVEPOINT dpw_probe");
         try {
             execute("CREATE VIEW " + Sql.publicTable(probe) + " AS SELECT * FROM " + live);
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "SELECT pg_catalog.pg_get_viewdef(c.oid) FROM pg_catalog.pg_class c"
-                            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
-                ps.setString(1, Sql.SCHEMA);
-                ps.setString(2, probe);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getString(1);
-                }
-            }
+            return Jdbc.single(connection, "SELECT pg_catalog.pg_get_viewdef(c.oid) FROM pg_catalog.pg_class c"
+                            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?",
+                    row -> row.getString(1), Sql.SCHEMA, probe);
         } finally {
             execute("ROLLBACK TO SAVEPOINT dpw_probe");
             execute("RELEASE SAVEPOINT dpw_probe");
@@ -236,15 +230,13 @@ final class TableSwap {
      */
     private void applyComments(Map<String, String> liveComments) throws SQLException {
         CommentFormat format = request.ckan().commentFormat();
-        try (Statement st = connection.createStatement()) {
-            for (LoadResult.Column column : columns) {
-                String comment = liveComments.containsKey(column.id())
-                        ? ColumnComments.inFormat(liveComments.get(column.id()), format)
-                        : ColumnComments.labelComment(label(column.id()), format);
-                if (comment != null) {
-                    st.execute("COMMENT ON COLUMN " + table.qualified() + "." + Sql.quoteIdent(column.id())
-                            + " IS " + Sql.quoteLiteral(comment));
-                }
+        for (LoadResult.Column column : columns) {
+            String comment = liveComments.containsKey(column.id())
+                    ? ColumnComments.inFormat(liveComments.get(column.id()), format)
+                    : ColumnComments.labelComment(label(column.id()), format);
+            if (comment != null) {
+                execute("COMMENT ON COLUMN " + table.qualified() + "." + Sql.quoteIdent(column.id())
+                        + " IS " + Sql.quoteLiteral(comment));
             }
         }
     }
@@ -269,28 +261,20 @@ final class TableSwap {
         String rid = request.resourceId();
         String tempName = table.name();
         long tempOid = reader.tableOid(tempName).orElseThrow(() -> new SQLException("the new table " + tempName + " is gone"));
-        String sequence = null;
-        String primaryKey = null;
-        try (PreparedStatement ps = connection.prepareStatement(
+        SequenceAndKey owned = Jdbc.single(connection,
                 "SELECT (SELECT s.relname FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s ON s.oid = d.objid"
                         + "   WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass"
                         + "   AND d.refobjid = ?::oid AND s.relkind = 'S' LIMIT 1),"
-                        + " (SELECT con.conname FROM pg_catalog.pg_constraint con WHERE con.conrelid = ?::oid AND con.contype = 'p')")) {
-            ps.setLong(1, tempOid);
-            ps.setLong(2, tempOid);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                sequence = rs.getString(1);
-                primaryKey = rs.getString(2);
-            }
-        }
+                        + " (SELECT con.conname FROM pg_catalog.pg_constraint con WHERE con.conrelid = ?::oid AND con.contype = 'p')",
+                row -> new SequenceAndKey(row.getString(1), row.getString(2)), tempOid, tempOid);
         execute("ALTER TABLE " + Sql.publicTable(tempName) + " RENAME TO " + Sql.quoteIdent(rid));
         String live = Sql.publicTable(rid);
-        if (sequence != null) {
-            execute("ALTER SEQUENCE " + Sql.publicTable(sequence) + " RENAME TO " + Sql.quoteIdent(rid + "__id_seq"));
+        if (owned.sequence() != null) {
+            execute("ALTER SEQUENCE " + Sql.publicTable(owned.sequence()) + " RENAME TO " + Sql.quoteIdent(rid + "__id_seq"));
         }
-        if (primaryKey != null) {
-            execute("ALTER TABLE " + live + " RENAME CONSTRAINT " + Sql.quoteIdent(primaryKey) + " TO " + Sql.quoteIdent(rid + "_pkey"));
+        if (owned.primaryKey() != null) {
+            execute("ALTER TABLE " + live + " RENAME CONSTRAINT " + Sql.quoteIdent(owned.primaryKey())
+                    + " TO " + Sql.quoteIdent(rid + "_pkey"));
         }
         for (IndexSpec index : indexes) {
             execute("ALTER INDEX " + Sql.publicTable(index.buildName()) + " RENAME TO " + Sql.quoteIdent(index.ckanName()));
@@ -337,16 +321,9 @@ final class TableSwap {
     }
 
     private long viewOid(DependentView view) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE n.nspname = ? AND c.relname = ?")) {
-            ps.setString(1, view.schema());
-            ps.setString(2, view.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return Jdbc.single(connection, "SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                        + " ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?",
+                row -> row.getLong(1), view.schema(), view.name());
     }
 
     private static String options(List<String> options) {
@@ -399,36 +376,22 @@ final class TableSwap {
      * count in their place. Earlier releases have no such table.
      */
     private void recacheRowCount() throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.to_regclass('public._table_stats') IS NOT NULL");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            if (!rs.getBoolean(1)) {
-                return;
-            }
+        boolean cached = Jdbc.single(connection, "SELECT pg_catalog.to_regclass('public._table_stats') IS NOT NULL",
+                row -> row.getBoolean(1));
+        if (!cached) {
+            return;
         }
         String stats = Sql.publicTable("_table_stats");
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + stats + " WHERE resource_id = ?");
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO " + stats
-                     + " (resource_id, stats) VALUES (?, pg_catalog.jsonb_build_object('rows', ?::bigint))")) {
-            delete.setString(1, request.resourceId());
-            delete.execute();
-            insert.setString(1, request.resourceId());
-            insert.setLong(2, rows);
-            insert.execute();
-        }
+        Jdbc.call(connection, "DELETE FROM " + stats + " WHERE resource_id = ?", request.resourceId());
+        Jdbc.call(connection, "INSERT INTO " + stats
+                + " (resource_id, stats) VALUES (?, pg_catalog.jsonb_build_object('rows', ?::bigint))", request.resourceId(), rows);
     }
 
     private void setLocal(String parameter, String value) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.set_config(?, ?, true)")) {
-            ps.setString(1, parameter);
-            ps.setString(2, value);
-            ps.execute();
-        }
+        Jdbc.call(connection, "SELECT pg_catalog.set_config(?, ?, true)", parameter, value);
     }
 
     private void execute(String sql) throws SQLException {
-        try (Statement st = connection.createStatement()) {
-            st.execute(sql);
-        }
+        Jdbc.execute(connection, sql);
     }
 }
