@@ -3,9 +3,7 @@ package io.datapusher.worker.datastore;
 import io.datapusher.worker.datastore.LiveTableReader.AclEntry;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,35 +29,27 @@ final class AclSync {
                       List<AclEntry> wanted) throws SQLException {
         Map<Key, Boolean> want = index(wanted);
         Map<Key, Boolean> have = index(reader.acl(oid));
-        String writeRole = Sql.quoteIdent(currentUser(connection));
-        try (Statement st = connection.createStatement()) {
-            for (Map.Entry<Key, Boolean> entry : have.entrySet()) {
-                Key key = entry.getKey();
-                if (key.grantee().equals(writeRole)) {
-                    continue;
-                }
-                Boolean wantedGrantable = want.get(key);
-                if (wantedGrantable == null) {
-                    st.execute("REVOKE " + key.privilege() + " ON TABLE " + qualifiedName + " FROM " + key.grantee());
-                } else if (entry.getValue() && !wantedGrantable) {
-                    st.execute("REVOKE GRANT OPTION FOR " + key.privilege() + " ON TABLE " + qualifiedName + " FROM " + key.grantee());
-                }
+        String writeRole = Sql.quoteIdent(Jdbc.single(connection, "SELECT current_user", row -> row.getString(1)));
+        for (Map.Entry<Key, Boolean> entry : have.entrySet()) {
+            Key key = entry.getKey();
+            if (key.grantee().equals(writeRole)) {
+                continue;
             }
-            for (Map.Entry<Key, Boolean> entry : want.entrySet()) {
-                Key key = entry.getKey();
-                Boolean had = have.get(key);
-                if (had == null || (entry.getValue() && !had)) {
-                    st.execute("GRANT " + key.privilege() + " ON TABLE " + qualifiedName + " TO " + key.grantee()
-                            + (entry.getValue() ? " WITH GRANT OPTION" : ""));
-                }
+            Boolean wantedGrantable = want.get(key);
+            if (wantedGrantable == null) {
+                Jdbc.execute(connection, "REVOKE " + key.privilege() + " ON TABLE " + qualifiedName + " FROM " + key.grantee());
+            } else if (entry.getValue() && !wantedGrantable) {
+                Jdbc.execute(connection, "REVOKE GRANT OPTION FOR " + key.privilege() + " ON TABLE " + qualifiedName
+                        + " FROM " + key.grantee());
             }
         }
-    }
-
-    private static String currentUser(Connection connection) throws SQLException {
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT current_user")) {
-            rs.next();
-            return rs.getString(1);
+        for (Map.Entry<Key, Boolean> entry : want.entrySet()) {
+            Key key = entry.getKey();
+            Boolean had = have.get(key);
+            if (had == null || (entry.getValue() && !had)) {
+                Jdbc.execute(connection, "GRANT " + key.privilege() + " ON TABLE " + qualifiedName + " TO " + key.grantee()
+                        + (entry.getValue() ? " WITH GRANT OPTION" : ""));
+            }
         }
     }
 

@@ -11,10 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -138,20 +135,13 @@ public class DatastoreLoader {
     public int sweepStaging() throws SQLException {
         int dropped = 0;
         try (Connection connection = connections.open()) {
-            List<String> tables = new ArrayList<>();
-            try (PreparedStatement ps = connection.prepareStatement("SELECT c.relname FROM pg_catalog.pg_class c"
-                    + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind = 'r'")) {
-                ps.setString(1, Sql.STAGING_SCHEMA);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        tables.add(rs.getString(1));
-                    }
-                }
-            }
+            List<String> tables = Jdbc.list(connection, "SELECT c.relname FROM pg_catalog.pg_class c"
+                    + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind = 'r'",
+                    row -> row.getString(1), Sql.STAGING_SCHEMA);
             for (String resourceId : tables) {
                 if (tryLockResource(connection, resourceId)) {
-                    try (Statement st = connection.createStatement()) {
-                        st.execute("DROP TABLE IF EXISTS " + NewTable.staged(resourceId, List.of()).qualified());
+                    try {
+                        Jdbc.execute(connection, "DROP TABLE IF EXISTS " + NewTable.staged(resourceId, List.of()).qualified());
                         dropped++;
                     } finally {
                         unlockResource(connection, resourceId);
@@ -220,10 +210,8 @@ public class DatastoreLoader {
             table = NewTable.staged(rid, plan.columns());
             List<IndexSpec> specs = IndexPlan.of(table, settings, plan.ftsFieldTypes(), plan.liveIndexes(),
                     plan.liveColumnIds(), plan.warnings());
-            try (Statement st = coordinator.createStatement()) {
-                // left by a load that died: the lock says none is building it now
-                st.execute("DROP TABLE IF EXISTS " + table.qualified());
-            }
+            // left by a load that died: the lock says none is building it now
+            Jdbc.execute(coordinator, "DROP TABLE IF EXISTS " + table.qualified());
             table.create(coordinator);
             List<Connection> workers = new ArrayList<>();
             for (int i = 0; i < settings.parallelism(); i++) {
@@ -316,21 +304,17 @@ public class DatastoreLoader {
         if (settings.parallelism() < 2) {
             return false;
         }
-        try (PreparedStatement ps = connection.prepareStatement(
+        boolean mayCreate = Jdbc.single(connection,
                 "SELECT CASE WHEN n.oid IS NULL THEN pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE')"
                         + " ELSE pg_catalog.has_schema_privilege(n.oid, 'CREATE') AND pg_catalog.has_schema_privilege(n.oid, 'USAGE') END"
-                        + " FROM (SELECT 1) one LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = ?")) {
-            ps.setString(1, Sql.STAGING_SCHEMA);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    whyNotStaged("the write role may not create the schema " + Sql.STAGING_SCHEMA);
-                    return false;
-                }
-            }
+                        + " FROM (SELECT 1) one LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = ?",
+                row -> row.getBoolean(1), Sql.STAGING_SCHEMA);
+        if (!mayCreate) {
+            whyNotStaged("the write role may not create the schema " + Sql.STAGING_SCHEMA);
+            return false;
         }
-        try (Statement st = connection.createStatement()) {
-            st.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.quoteIdent(Sql.STAGING_SCHEMA));
+        try {
+            Jdbc.execute(connection, "CREATE SCHEMA IF NOT EXISTS " + Sql.quoteIdent(Sql.STAGING_SCHEMA));
             return true;
         } catch (SQLException e) {
             if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
@@ -395,27 +379,16 @@ public class DatastoreLoader {
      */
     private static void lockResource(Connection connection, String resourceId, boolean transactionOnly) throws SQLException {
         String lock = transactionOnly ? "pg_advisory_xact_lock" : "pg_advisory_lock";
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog." + lock + "(?)")) {
-            ps.setLong(1, advisoryKey(resourceId));
-            ps.execute();
-        }
+        Jdbc.call(connection, "SELECT pg_catalog." + lock + "(?)", advisoryKey(resourceId));
     }
 
     private static boolean tryLockResource(Connection connection, String resourceId) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?)")) {
-            ps.setLong(1, advisoryKey(resourceId));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        return Jdbc.single(connection, "SELECT pg_catalog.pg_try_advisory_lock(?)", row -> row.getBoolean(1),
+                advisoryKey(resourceId));
     }
 
     private static void unlockResource(Connection connection, String resourceId) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.pg_advisory_unlock(?)")) {
-            ps.setLong(1, advisoryKey(resourceId));
-            ps.execute();
-        }
+        Jdbc.call(connection, "SELECT pg_catalog.pg_advisory_unlock(?)", advisoryKey(resourceId));
     }
 
     private static void unlockQuietly(Connection connection, String resourceId) {
@@ -428,19 +401,12 @@ public class DatastoreLoader {
 
     /** The rows came with their {@code _id}; the sequence goes on after the last, as a serial COPY leaves it. */
     private static void setSequence(Connection connection, NewTable table, long rows) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(?, '_id'), ?, ?)")) {
-            ps.setString(1, table.qualified());
-            ps.setLong(2, Math.max(rows, 1));
-            ps.setBoolean(3, rows > 0);
-            ps.execute();
-        }
+        Jdbc.call(connection, "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(?, '_id'), ?, ?)",
+                table.qualified(), Math.max(rows, 1), rows > 0);
     }
 
     private static void analyze(Connection connection, String qualifiedTable) throws SQLException {
-        try (Statement st = connection.createStatement()) {
-            st.execute("ANALYZE " + qualifiedTable);
-        }
+        Jdbc.execute(connection, "ANALYZE " + qualifiedTable);
     }
 
     /**
@@ -470,12 +436,8 @@ public class DatastoreLoader {
 
     /** The average length of a column's values, from a 1 % sample of the staging table's pages. */
     private static double averageWidth(Connection connection, NewTable table, String column) throws SQLException {
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT coalesce(avg(pg_catalog.octet_length(" + Sql.quoteIdent(column)
-                     + ")), 0) FROM " + table.qualified() + " TABLESAMPLE SYSTEM (1)")) {
-            rs.next();
-            return rs.getDouble(1);
-        }
+        return Jdbc.single(connection, "SELECT coalesce(avg(pg_catalog.octet_length(" + Sql.quoteIdent(column)
+                + ")), 0) FROM " + table.qualified() + " TABLESAMPLE SYSTEM (1)", row -> row.getDouble(1));
     }
 
     /**
@@ -553,21 +515,15 @@ public class DatastoreLoader {
 
     /** Rewrites the live table's marker without its pending indexes. */
     private static void forgetPendingIndexes(Connection connection, String resourceId) throws SQLException {
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT pg_catalog.obj_description(" + Sql.quoteLiteral(Sql.publicTable(resourceId))
-                     + "::regclass, 'pg_class')")) {
-            rs.next();
-            String comment = rs.getString(1);
-            Optional<com.fasterxml.jackson.databind.JsonNode> parsed = comment == null ? Optional.empty() : PythonJson.parse(comment);
-            if (parsed.isEmpty() || !parsed.get().path("datapusher_worker").isObject()) {
-                return;
-            }
-            ((com.fasterxml.jackson.databind.node.ObjectNode) parsed.get().get("datapusher_worker")).remove("pending_indexes");
-            try (Statement update = connection.createStatement()) {
-                update.execute("COMMENT ON TABLE " + Sql.publicTable(resourceId) + " IS "
-                        + Sql.quoteLiteral(PythonJson.dumps(parsed.get(), true)));
-            }
+        String comment = Jdbc.single(connection, "SELECT pg_catalog.obj_description("
+                + Sql.quoteLiteral(Sql.publicTable(resourceId)) + "::regclass, 'pg_class')", row -> row.getString(1));
+        Optional<com.fasterxml.jackson.databind.JsonNode> parsed = comment == null ? Optional.empty() : PythonJson.parse(comment);
+        if (parsed.isEmpty() || !parsed.get().path("datapusher_worker").isObject()) {
+            return;
         }
+        ((com.fasterxml.jackson.databind.node.ObjectNode) parsed.get().get("datapusher_worker")).remove("pending_indexes");
+        Jdbc.execute(connection, "COMMENT ON TABLE " + Sql.publicTable(resourceId) + " IS "
+                + Sql.quoteLiteral(PythonJson.dumps(parsed.get(), true)));
     }
 
     private static boolean isTransient(SQLException e) {
@@ -654,22 +610,11 @@ public class DatastoreLoader {
     }
 
     private static String show(Connection connection, String parameter) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.current_setting(?)")) {
-            ps.setString(1, parameter);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
+        return Jdbc.single(connection, "SELECT pg_catalog.current_setting(?)", row -> row.getString(1), parameter);
     }
 
     private static void set(Connection connection, String parameter, String value, boolean local) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.set_config(?, ?, ?)")) {
-            ps.setString(1, parameter);
-            ps.setString(2, value);
-            ps.setBoolean(3, local);
-            ps.execute();
-        }
+        Jdbc.call(connection, "SELECT pg_catalog.set_config(?, ?, ?)", parameter, value, local);
     }
 
     private static void rollbackQuietly(Connection connection) {
@@ -681,8 +626,8 @@ public class DatastoreLoader {
     }
 
     private static void dropQuietly(Connection connection, NewTable table) {
-        try (Statement st = connection.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS " + table.qualified());
+        try {
+            Jdbc.execute(connection, "DROP TABLE IF EXISTS " + table.qualified());
         } catch (SQLException e) {
             LOG.warnf("Could not drop the staging table %s; the next load of the resource or the sweep will: %s",
                     table.qualified(), Sql.serverMessage(e));

@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,22 +29,17 @@ final class LiveTableReader {
 
     /** The oid of {@code public."<name>"} when it is an ordinary table. */
     OptionalLong tableOid(String name) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
+        Optional<Long> oid = Jdbc.one(connection,
                 "SELECT c.oid, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE n.nspname = ? AND c.relname = ?")) {
-            ps.setString(1, Sql.SCHEMA);
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return OptionalLong.empty();
-                }
-                String kind = rs.getString(2);
-                if (!"r".equals(kind)) {
-                    throw new SQLException("public.\"" + name + "\" exists but is not a table (relkind " + kind + ")", "42809");
-                }
-                return OptionalLong.of(rs.getLong(1));
-            }
-        }
+                        + " WHERE n.nspname = ? AND c.relname = ?",
+                row -> {
+                    String kind = row.getString(2);
+                    if (!"r".equals(kind)) {
+                        throw new SQLException("public.\"" + name + "\" exists but is not a table (relkind " + kind + ")", "42809");
+                    }
+                    return row.getLong(1);
+                }, Sql.SCHEMA, name);
+        return oid.isPresent() ? OptionalLong.of(oid.get()) : OptionalLong.empty();
     }
 
     Optional<LiveTable> describe(String resourceId) throws SQLException {
@@ -53,34 +47,19 @@ final class LiveTableReader {
         if (oid.isEmpty()) {
             return Optional.empty();
         }
-        List<LiveTable.Column> columns = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
+        List<LiveTable.Column> columns = Jdbc.list(connection,
                 "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), pg_catalog.col_description(a.attrelid, a.attnum)"
                         + " FROM pg_catalog.pg_attribute a WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped"
-                        + " ORDER BY a.attnum")) {
-            ps.setLong(1, oid.getAsLong());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String id = rs.getString(1);
-                    if (id.equals("_id") || id.equals("_full_text")) {
-                        continue;
-                    }
-                    String comment = rs.getString(3);
-                    columns.add(new LiveTable.Column(id, rs.getString(2), comment, ColumnComments.typeOverride(comment)));
-                }
-            }
-        }
+                        + " ORDER BY a.attnum",
+                row -> new LiveTable.Column(row.getString(1), row.getString(2), row.getString(3),
+                        ColumnComments.typeOverride(row.getString(3))),
+                oid.getAsLong());
+        columns.removeIf(column -> column.id().equals("_id") || column.id().equals("_full_text"));
         return Optional.of(new LiveTable(resourceId, List.copyOf(columns), marker(tableComment(oid.getAsLong()))));
     }
 
     String tableComment(long oid) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.obj_description(?::oid, 'pg_class')")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
+        return Jdbc.single(connection, "SELECT pg_catalog.obj_description(?::oid, 'pg_class')", row -> row.getString(1), oid);
     }
 
     static Optional<LiveTable.Marker> marker(String tableComment) {
@@ -108,17 +87,12 @@ final class LiveTableReader {
 
     /** Column comments by column id, including null ones, as they are right now. */
     Map<String, String> columnComments(long oid) throws SQLException {
-        Map<String, String> comments = new LinkedHashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(
+        List<Map.Entry<String, String>> rows = Jdbc.list(connection,
                 "SELECT a.attname, pg_catalog.col_description(a.attrelid, a.attnum) FROM pg_catalog.pg_attribute a"
-                        + " WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    comments.put(rs.getString(1), rs.getString(2));
-                }
-            }
-        }
+                        + " WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+                row -> new AbstractMap.SimpleImmutableEntry<>(row.getString(1), row.getString(2)), oid);
+        Map<String, String> comments = new LinkedHashMap<>();
+        rows.forEach(column -> comments.put(column.getKey(), column.getValue()));
         return comments;
     }
 
@@ -127,8 +101,7 @@ final class LiveTableReader {
      * index can be built on another table without parsing SQL.
      */
     List<LiveIndex> indexes(long oid) throws SQLException {
-        List<LiveIndex> indexes = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
+        return Jdbc.list(connection,
                 "SELECT ic.relname, i.indisunique, i.indisprimary, pg_catalog.pg_get_indexdef(i.indexrelid),"
                         + " pg_catalog.format('CREATE %sINDEX %s ON %s.%s ', CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END,"
                         + "   pg_catalog.quote_ident(ic.relname), pg_catalog.quote_ident(n.nspname), pg_catalog.quote_ident(t.relname)),"
@@ -149,25 +122,19 @@ final class LiveTableReader {
                         + "   FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) WHERE k.ord <= i.indnkeyatts ORDER BY k.ord)"
                         + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
                         + " JOIN pg_catalog.pg_class t ON t.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
-                        + " WHERE i.indrelid = ?::oid ORDER BY ic.relname")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String definition = rs.getString(4);
-                    String prefix = rs.getString(5);
+                        + " WHERE i.indrelid = ?::oid ORDER BY ic.relname",
+                row -> {
+                    String definition = row.getString(4);
+                    String prefix = row.getString(5);
                     String tail = definition.startsWith(prefix) ? definition.substring(prefix.length()) : null;
-                    indexes.add(new LiveIndex(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3), definition, tail,
-                            strings(rs.getArray(6)), ckanFields(rs.getArray(7), rs.getArray(8))));
-                }
-            }
-        }
-        return indexes;
+                    return new LiveIndex(row.getString(1), row.getBoolean(2), row.getBoolean(3), definition, tail,
+                            strings(row.getArray(6)), ckanFields(row.getArray(7), row.getArray(8)));
+                }, oid);
     }
 
     /** Views that depend on the table, directly or through other views, parents before children. */
     List<DependentView> dependentViews(long oid) throws SQLException {
-        List<DependentView> views = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
+        return Jdbc.list(connection,
                 "WITH RECURSIVE deps(oid, depth) AS ("
                         + "  SELECT r.ev_class, 1 FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid"
                         + "   WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass"
@@ -180,68 +147,37 @@ final class LiveTableReader {
                         + "  pg_catalog.obj_description(c.oid, 'pg_class'), min(deps.depth) = 1, max(deps.depth)"
                         + " FROM deps JOIN pg_catalog.pg_class c ON c.oid = deps.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                         + " GROUP BY c.oid, n.nspname, c.relname, c.relkind, c.reloptions"
-                        + " ORDER BY max(deps.depth), c.oid")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long viewOid = rs.getLong(1);
-                    views.add(new DependentView(viewOid, rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), strings(rs.getArray(6)), rs.getString(7), rs.getBoolean(8),
-                            acl(viewOid)));
-                }
-            }
-        }
-        return views;
+                        + " ORDER BY max(deps.depth), c.oid",
+                row -> new DependentView(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
+                        row.getString(5), strings(row.getArray(6)), row.getString(7), row.getBoolean(8),
+                        acl(row.getLong(1))),
+                oid);
     }
 
     /** The effective privileges on a relation; a NULL relacl means the owner's defaults. */
     List<AclEntry> acl(long oid) throws SQLException {
-        List<AclEntry> entries = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
+        return Jdbc.list(connection,
                 "SELECT CASE WHEN a.grantee = 0 THEN NULL ELSE pg_catalog.pg_get_userbyid(a.grantee) END, a.privilege_type, a.is_grantable"
                         + " FROM pg_catalog.pg_class c,"
                         + " LATERAL pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) a"
-                        + " WHERE c.oid = ?::oid ORDER BY 1, 2")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    entries.add(new AclEntry(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
-                }
-            }
-        }
-        return entries;
+                        + " WHERE c.oid = ?::oid ORDER BY 1, 2",
+                row -> new AclEntry(row.getString(1), row.getString(2), row.getBoolean(3)), oid);
     }
 
     /** Triggers a curator or CKAN's {@code triggers} option added; {@code zfulltext} is ours to create. */
     List<UserTrigger> userTriggers(long oid) throws SQLException {
-        List<UserTrigger> triggers = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
+        return Jdbc.list(connection,
                 "SELECT t.tgname, pg_catalog.pg_get_triggerdef(t.oid), t.tgenabled FROM pg_catalog.pg_trigger t"
-                        + " WHERE t.tgrelid = ?::oid AND NOT t.tgisinternal AND t.tgname <> 'zfulltext' ORDER BY t.tgname")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    triggers.add(new UserTrigger(rs.getString(1), rs.getString(2), rs.getString(3)));
-                }
-            }
-        }
-        return triggers;
+                        + " WHERE t.tgrelid = ?::oid AND NOT t.tgisinternal AND t.tgname <> 'zfulltext' ORDER BY t.tgname",
+                row -> new UserTrigger(row.getString(1), row.getString(2), row.getString(3)), oid);
     }
 
     /** Foreign keys of other tables that point at this one; DROP ... CASCADE would silently remove them. */
     List<String> referencingForeignKeys(long oid) throws SQLException {
-        List<String> names = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
+        return Jdbc.list(connection,
                 "SELECT con.conname || ' on ' || con.conrelid::regclass::text FROM pg_catalog.pg_constraint con"
-                        + " WHERE con.confrelid = ?::oid AND con.contype = 'f' AND con.conrelid <> con.confrelid")) {
-            ps.setLong(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
-            }
-        }
-        return names;
+                        + " WHERE con.confrelid = ?::oid AND con.contype = 'f' AND con.conrelid <> con.confrelid",
+                row -> row.getString(1), oid);
     }
 
     /**

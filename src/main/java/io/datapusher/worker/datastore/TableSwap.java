@@ -1,14 +1,12 @@
 package io.datapusher.worker.datastore;
 
 import io.datapusher.worker.Backoff;
+import io.datapusher.worker.datastore.LiveTableReader.AclEntry;
 import io.datapusher.worker.datastore.LiveTableReader.DependentView;
 import io.datapusher.worker.datastore.LiveTableReader.UserTrigger;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,6 +60,22 @@ final class TableSwap {
     }
 
     record Outcome(boolean replaced, int attempts) {
+    }
+
+    /**
+     * What of the live table must outlive it, as a curator or CKAN may have changed it while the
+     * load ran; everything empty when there is no live table.
+     *
+     * @param aliasDefinition how a CKAN alias of the live table reads, when a view selects from it directly
+     */
+    private record LiveState(boolean exists, Map<String, String> columnComments, List<AclEntry> grants,
+                             List<DependentView> views, List<UserTrigger> triggers, String aliasDefinition) {
+
+        static final LiveState NONE = new LiveState(false, Map.of(), List.of(), List.of(), List.of(), null);
+    }
+
+    /** The names PostgreSQL gave a table built in the load's transaction: its {@code _id} sequence and primary key. */
+    private record SequenceAndKey(String sequence, String primaryKey) {
     }
 
     /**
@@ -135,94 +149,112 @@ final class TableSwap {
 
     private boolean attempt() throws SQLException, LoadException {
         LiveTableReader reader = new LiveTableReader(connection);
-        String rid = request.resourceId();
-        String live = Sql.publicTable(rid);
-        OptionalLong liveOid = reader.tableOid(rid);
-        if (liveOid.isPresent()) {
-            execute("LOCK TABLE " + live + " IN ACCESS EXCLUSIVE MODE");
-            // The table may have been replaced between the lookup and the lock.
-            liveOid = reader.tableOid(rid);
-        }
-
-        Map<String, String> liveComments = new LinkedHashMap<>();
-        List<DependentView> views = List.of();
-        List<UserTrigger> triggers = List.of();
-        List<LiveTableReader.AclEntry> acl = null;
-        String aliasDefinition = null;
-        if (liveOid.isPresent()) {
-            long oid = liveOid.getAsLong();
-            List<String> foreignKeys = reader.referencingForeignKeys(oid);
-            if (!foreignKeys.isEmpty()) {
-                throw new LoadException("foreign keys of other tables point at the live table (" + String.join(", ", foreignKeys)
-                        + "); replacing it would drop them, so nothing was changed");
-            }
-            liveComments = reader.columnComments(oid);
-            acl = reader.acl(oid);
-            views = reader.dependentViews(oid);
-            triggers = reader.userTriggers(oid);
-            for (DependentView view : views) {
-                if (!"v".equals(view.relkind())) {
-                    throw new LoadException("the materialized view " + view.schema() + "." + view.name()
-                            + " depends on the live table and the worker does not recreate materialized views; nothing was changed");
-                }
-            }
-            if (views.stream().anyMatch(DependentView::direct)) {
-                aliasDefinition = probeAliasDefinition(live);
-            }
-        }
-
+        LiveState live = lockAndReadLiveTable(reader);
         // Default privileges (CKAN's read role's SELECT) apply where a table is created, not where it is
         // moved: a staged table gets them here, before the live table's own grants, as if created in public.
-        List<LiveTableReader.AclEntry> defaults = table.isStaged() ? defaultPrivileges(reader) : null;
-        applyComments(liveComments);
-        if (liveOid.isPresent()) {
-            execute("DROP TABLE " + live + " CASCADE");
+        List<AclEntry> defaultGrants = table.isStaged() ? defaultPrivileges(reader) : List.of();
+        writeColumnComments(live.columnComments());
+        long newOid = replaceLiveTable(reader, live.exists());
+        recreateViews(live.views(), live.aliasDefinition(), reader);
+        restoreGrants(reader, newOid, defaultGrants, live);
+        recreateTriggers(live.triggers());
+        writeMarker();
+        recacheRowCount();
+        return live.exists();
+    }
+
+    /** Read only under the lock, so that no edit made while the load ran is lost. */
+    private LiveState lockAndReadLiveTable(LiveTableReader reader) throws SQLException, LoadException {
+        String rid = request.resourceId();
+        OptionalLong oid = reader.tableOid(rid);
+        if (oid.isPresent()) {
+            execute("LOCK TABLE " + liveName() + " IN ACCESS EXCLUSIVE MODE");
+            // The table may have been replaced between the lookup and the lock.
+            oid = reader.tableOid(rid);
+        }
+        return oid.isPresent() ? readLiveTable(reader, oid.getAsLong()) : LiveState.NONE;
+    }
+
+    /** Refuses, before anything is changed, what the swap would silently lose. */
+    private LiveState readLiveTable(LiveTableReader reader, long oid) throws SQLException, LoadException {
+        List<String> foreignKeys = reader.referencingForeignKeys(oid);
+        if (!foreignKeys.isEmpty()) {
+            throw new LoadException("foreign keys of other tables point at the live table (" + String.join(", ", foreignKeys)
+                    + "); replacing it would drop them, so nothing was changed");
+        }
+        Map<String, String> columnComments = reader.columnComments(oid);
+        List<AclEntry> grants = reader.acl(oid);
+        List<DependentView> views = reader.dependentViews(oid);
+        List<UserTrigger> triggers = reader.userTriggers(oid);
+        for (DependentView view : views) {
+            if (!"v".equals(view.relkind())) {
+                throw new LoadException("the materialized view " + view.schema() + "." + view.name()
+                        + " depends on the live table and the worker does not recreate materialized views; nothing was changed");
+            }
+        }
+        String aliasDefinition = views.stream().anyMatch(DependentView::direct) ? probeAliasDefinition() : null;
+        return new LiveState(true, columnComments, grants, views, triggers, aliasDefinition);
+    }
+
+    /** The new table can take CKAN's names only once the old one has freed them. */
+    private long replaceLiveTable(LiveTableReader reader, boolean liveExists) throws SQLException {
+        if (liveExists) {
+            execute("DROP TABLE " + liveName() + " CASCADE");
         }
         moveIntoPlace(reader);
-        long newOid = reader.tableOid(rid).orElseThrow();
+        return reader.tableOid(request.resourceId()).orElseThrow();
+    }
+
+    /** The DROP ... CASCADE took the dependent views with it; parents come before children. */
+    private void recreateViews(List<DependentView> views, String aliasDefinition, LiveTableReader reader)
+            throws SQLException, LoadException {
         for (DependentView view : views) {
             recreateView(view, aliasDefinition, reader);
         }
-        if (defaults != null) {
-            AclSync.apply(connection, reader, newOid, live, defaults);
+    }
+
+    /** The live table's own grants go last, so that they win over the defaults. */
+    private void restoreGrants(LiveTableReader reader, long newOid, List<AclEntry> defaultGrants, LiveState live)
+            throws SQLException {
+        if (table.isStaged()) {
+            AclSync.apply(connection, reader, newOid, liveName(), defaultGrants);
         }
-        if (acl != null) {
-            AclSync.apply(connection, reader, newOid, live, acl);
+        if (live.exists()) {
+            AclSync.apply(connection, reader, newOid, liveName(), live.grants());
         }
+    }
+
+    /** A trigger is created enabled; one that was disabled, or set to fire on replicas or always, is set so again. */
+    private void recreateTriggers(List<UserTrigger> triggers) throws SQLException {
         for (UserTrigger trigger : triggers) {
             execute(trigger.definition());
+            String name = Sql.quoteIdent(trigger.name());
             if ("D".equals(trigger.enabled())) {
-                execute("ALTER TABLE " + live + " DISABLE TRIGGER " + Sql.quoteIdent(trigger.name()));
+                execute("ALTER TABLE " + liveName() + " DISABLE TRIGGER " + name);
             } else if ("R".equals(trigger.enabled())) {
-                execute("ALTER TABLE " + live + " ENABLE REPLICA TRIGGER " + Sql.quoteIdent(trigger.name()));
+                execute("ALTER TABLE " + liveName() + " ENABLE REPLICA TRIGGER " + name);
             } else if ("A".equals(trigger.enabled())) {
-                execute("ALTER TABLE " + live + " ENABLE ALWAYS TRIGGER " + Sql.quoteIdent(trigger.name()));
+                execute("ALTER TABLE " + liveName() + " ENABLE ALWAYS TRIGGER " + name);
             }
         }
-        writeMarker(live);
-        recacheRowCount();
-        return liveOid.isPresent();
+    }
+
+    private String liveName() {
+        return Sql.publicTable(request.resourceId());
     }
 
     /**
      * What {@code SELECT * FROM "<rid>"} looks like as a view of the live table: CKAN's aliases are
      * exactly that, and they must come back as {@code SELECT *} of the new columns.
      */
-    private String probeAliasDefinition(String live) throws SQLException {
+    private String probeAliasDefinition() throws SQLException {
         String probe = table.probeName("alias");
         execute("SAVEPOINT dpw_probe");
         try {
-            execute("CREATE VIEW " + Sql.publicTable(probe) + " AS SELECT * FROM " + live);
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "SELECT pg_catalog.pg_get_viewdef(c.oid) FROM pg_catalog.pg_class c"
-                            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
-                ps.setString(1, Sql.SCHEMA);
-                ps.setString(2, probe);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getString(1);
-                }
-            }
+            execute("CREATE VIEW " + Sql.publicTable(probe) + " AS SELECT * FROM " + liveName());
+            return Jdbc.single(connection, "SELECT pg_catalog.pg_get_viewdef(c.oid) FROM pg_catalog.pg_class c"
+                            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?",
+                    row -> row.getString(1), Sql.SCHEMA, probe);
         } finally {
             execute("ROLLBACK TO SAVEPOINT dpw_probe");
             execute("RELEASE SAVEPOINT dpw_probe");
@@ -234,17 +266,15 @@ final class TableSwap {
      * comment is rewritten only where the target CKAN could not read it: see
      * {@link ColumnComments#inFormat}.
      */
-    private void applyComments(Map<String, String> liveComments) throws SQLException {
+    private void writeColumnComments(Map<String, String> liveComments) throws SQLException {
         CommentFormat format = request.ckan().commentFormat();
-        try (Statement st = connection.createStatement()) {
-            for (LoadResult.Column column : columns) {
-                String comment = liveComments.containsKey(column.id())
-                        ? ColumnComments.inFormat(liveComments.get(column.id()), format)
-                        : ColumnComments.labelComment(label(column.id()), format);
-                if (comment != null) {
-                    st.execute("COMMENT ON COLUMN " + table.qualified() + "." + Sql.quoteIdent(column.id())
-                            + " IS " + Sql.quoteLiteral(comment));
-                }
+        for (LoadResult.Column column : columns) {
+            String comment = liveComments.containsKey(column.id())
+                    ? ColumnComments.inFormat(liveComments.get(column.id()), format)
+                    : ColumnComments.labelComment(label(column.id()), format);
+            if (comment != null) {
+                execute("COMMENT ON COLUMN " + table.qualified() + "." + Sql.quoteIdent(column.id())
+                        + " IS " + Sql.quoteLiteral(comment));
             }
         }
     }
@@ -269,28 +299,19 @@ final class TableSwap {
         String rid = request.resourceId();
         String tempName = table.name();
         long tempOid = reader.tableOid(tempName).orElseThrow(() -> new SQLException("the new table " + tempName + " is gone"));
-        String sequence = null;
-        String primaryKey = null;
-        try (PreparedStatement ps = connection.prepareStatement(
+        SequenceAndKey owned = Jdbc.single(connection,
                 "SELECT (SELECT s.relname FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s ON s.oid = d.objid"
                         + "   WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass"
                         + "   AND d.refobjid = ?::oid AND s.relkind = 'S' LIMIT 1),"
-                        + " (SELECT con.conname FROM pg_catalog.pg_constraint con WHERE con.conrelid = ?::oid AND con.contype = 'p')")) {
-            ps.setLong(1, tempOid);
-            ps.setLong(2, tempOid);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                sequence = rs.getString(1);
-                primaryKey = rs.getString(2);
-            }
-        }
+                        + " (SELECT con.conname FROM pg_catalog.pg_constraint con WHERE con.conrelid = ?::oid AND con.contype = 'p')",
+                row -> new SequenceAndKey(row.getString(1), row.getString(2)), tempOid, tempOid);
         execute("ALTER TABLE " + Sql.publicTable(tempName) + " RENAME TO " + Sql.quoteIdent(rid));
-        String live = Sql.publicTable(rid);
-        if (sequence != null) {
-            execute("ALTER SEQUENCE " + Sql.publicTable(sequence) + " RENAME TO " + Sql.quoteIdent(rid + "__id_seq"));
+        if (owned.sequence() != null) {
+            execute("ALTER SEQUENCE " + Sql.publicTable(owned.sequence()) + " RENAME TO " + Sql.quoteIdent(rid + "__id_seq"));
         }
-        if (primaryKey != null) {
-            execute("ALTER TABLE " + live + " RENAME CONSTRAINT " + Sql.quoteIdent(primaryKey) + " TO " + Sql.quoteIdent(rid + "_pkey"));
+        if (owned.primaryKey() != null) {
+            execute("ALTER TABLE " + liveName() + " RENAME CONSTRAINT " + Sql.quoteIdent(owned.primaryKey())
+                    + " TO " + Sql.quoteIdent(rid + "_pkey"));
         }
         for (IndexSpec index : indexes) {
             execute("ALTER INDEX " + Sql.publicTable(index.buildName()) + " RENAME TO " + Sql.quoteIdent(index.ckanName()));
@@ -298,7 +319,7 @@ final class TableSwap {
     }
 
     /** The privileges a table created in {@code public} right now gets: the owner's, and the default privileges. */
-    private List<LiveTableReader.AclEntry> defaultPrivileges(LiveTableReader reader) throws SQLException {
+    private List<AclEntry> defaultPrivileges(LiveTableReader reader) throws SQLException {
         String probe = table.probeName("acl");
         execute("SAVEPOINT dpw_probe");
         try {
@@ -313,7 +334,7 @@ final class TableSwap {
     private void recreateView(DependentView view, String aliasDefinition, LiveTableReader reader)
             throws SQLException, LoadException {
         boolean alias = view.direct() && aliasDefinition != null && aliasDefinition.equals(view.definition());
-        String body = alias ? "SELECT * FROM " + Sql.publicTable(request.resourceId()) : stripSemicolon(view.definition());
+        String body = alias ? "SELECT * FROM " + liveName() : stripSemicolon(view.definition());
         String ddl = "CREATE VIEW " + view.qualifiedName() + options(view.options()) + " AS " + body;
         execute("SAVEPOINT dpw_view");
         try {
@@ -337,16 +358,9 @@ final class TableSwap {
     }
 
     private long viewOid(DependentView view) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE n.nspname = ? AND c.relname = ?")) {
-            ps.setString(1, view.schema());
-            ps.setString(2, view.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return Jdbc.single(connection, "SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                        + " ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?",
+                row -> row.getLong(1), view.schema(), view.name());
     }
 
     private static String options(List<String> options) {
@@ -375,7 +389,7 @@ final class TableSwap {
         return trimmed.endsWith(";") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
     }
 
-    private void writeMarker(String table) throws SQLException {
+    private void writeMarker() throws SQLException {
         Map<String, Object> marker = new LinkedHashMap<>();
         marker.put("job_id", request.jobId() == null ? "" : request.jobId());
         marker.put("hash", request.hash() == null ? "" : request.hash());
@@ -389,7 +403,7 @@ final class TableSwap {
             marker.put("pending_indexes", pending);
         }
         String json = PythonJson.object(Map.of("datapusher_worker", marker), true);
-        execute("COMMENT ON TABLE " + table + " IS " + Sql.quoteLiteral(json));
+        execute("COMMENT ON TABLE " + liveName() + " IS " + Sql.quoteLiteral(json));
     }
 
     /**
@@ -399,36 +413,22 @@ final class TableSwap {
      * count in their place. Earlier releases have no such table.
      */
     private void recacheRowCount() throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.to_regclass('public._table_stats') IS NOT NULL");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            if (!rs.getBoolean(1)) {
-                return;
-            }
+        boolean cached = Jdbc.single(connection, "SELECT pg_catalog.to_regclass('public._table_stats') IS NOT NULL",
+                row -> row.getBoolean(1));
+        if (!cached) {
+            return;
         }
         String stats = Sql.publicTable("_table_stats");
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + stats + " WHERE resource_id = ?");
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO " + stats
-                     + " (resource_id, stats) VALUES (?, pg_catalog.jsonb_build_object('rows', ?::bigint))")) {
-            delete.setString(1, request.resourceId());
-            delete.execute();
-            insert.setString(1, request.resourceId());
-            insert.setLong(2, rows);
-            insert.execute();
-        }
+        Jdbc.call(connection, "DELETE FROM " + stats + " WHERE resource_id = ?", request.resourceId());
+        Jdbc.call(connection, "INSERT INTO " + stats
+                + " (resource_id, stats) VALUES (?, pg_catalog.jsonb_build_object('rows', ?::bigint))", request.resourceId(), rows);
     }
 
     private void setLocal(String parameter, String value) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.set_config(?, ?, true)")) {
-            ps.setString(1, parameter);
-            ps.setString(2, value);
-            ps.execute();
-        }
+        Jdbc.call(connection, "SELECT pg_catalog.set_config(?, ?, true)", parameter, value);
     }
 
     private void execute(String sql) throws SQLException {
-        try (Statement st = connection.createStatement()) {
-            st.execute(sql);
-        }
+        Jdbc.execute(connection, sql);
     }
 }
