@@ -98,6 +98,23 @@ class FailedLoadChangesNothingTest extends LoaderTestBase {
     }
 
     @Test
+    void aMaterializedViewOnTheTableFailsNamingIt() throws Exception {
+        db.writerExecute("CREATE MATERIALIZED VIEW \"totals\" AS SELECT sum(amount) AS total FROM " + table);
+        before = CatalogSnapshot.of(db, rid);
+
+        LoadException e = assertThrows(LoadException.class, () -> loader.load(new LoadRequest(rid, "job-2", "hash-2",
+                TestAnalysis.builder()
+                        .column("name", "Name", ColumnType.TEXT)
+                        .column("amount", "Amount", ColumnType.INTEGER)
+                        .row("c", "3")
+                        .build(), CkanVersion.of(2, 11))));
+
+        assertTrue(e.getMessage().startsWith("the materialized view public.totals depends on the live table"), e.getMessage());
+        assertUnchanged();
+        assertEquals("3", db.queryOne("SELECT total FROM \"totals\""), "the materialized view still holds its data");
+    }
+
+    @Test
     void fileThatCannotBeReadAgainFails() throws Exception {
         TestAnalysis failing = TestAnalysis.builder()
                 .column("name", "Name", ColumnType.TEXT)

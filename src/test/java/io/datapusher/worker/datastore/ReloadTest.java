@@ -105,6 +105,32 @@ class ReloadTest extends LoaderTestBase {
     }
 
     @Test
+    void aTriggerKeepsWhetherItIsDisabledOrFiresOnReplicasOrAlways() throws Exception {
+        db.writerExecute(
+                "CREATE FUNCTION public.keep_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+                "CREATE TRIGGER t_disabled BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION public.keep_row()",
+                "CREATE TRIGGER t_replica BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION public.keep_row()",
+                "CREATE TRIGGER t_always BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION public.keep_row()",
+                "CREATE TRIGGER t_enabled BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION public.keep_row()",
+                "ALTER TABLE " + table + " DISABLE TRIGGER t_disabled",
+                "ALTER TABLE " + table + " ENABLE REPLICA TRIGGER t_replica",
+                "ALTER TABLE " + table + " ENABLE ALWAYS TRIGGER t_always");
+        String states = "SELECT string_agg(tgname || '=' || tgenabled::text, ',' ORDER BY tgname) FROM pg_trigger"
+                + " WHERE tgrelid = '" + table + "'::regclass AND tgname LIKE 't\\_%'";
+        assertEquals("t_always=A,t_disabled=D,t_enabled=O,t_replica=R", db.queryOne(states));
+
+        LoadResult result = loader.load(new LoadRequest(rid, "job-2", "hash-2", TestAnalysis.builder()
+                .column("name", "name", ColumnType.TEXT)
+                .column("amount", "amount", ColumnType.INTEGER)
+                .column("code", "code", ColumnType.TEXT)
+                .row("c", "3", "009")
+                .build(), CkanVersion.of(2, 10)));
+
+        assertTrue(result.replaced());
+        assertEquals("t_always=A,t_disabled=D,t_enabled=O,t_replica=R", db.queryOne(states));
+    }
+
+    @Test
     void reloadWithTheSameDictionaryIn211FormatKeepsCommentsAndLabelsNewColumns() throws Exception {
         String comment211 = " {\"_info\":{\"label\":\"Amount\",\"notes\":\"\",\"type_override\":\"text\"},\"tabledesigner\":{\"x\":1}}";
         db.writerExecute("COMMENT ON COLUMN " + table + ".\"amount\" IS " + Sql.quoteLiteral(comment211));
