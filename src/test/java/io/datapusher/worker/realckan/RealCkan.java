@@ -184,14 +184,23 @@ final class RealCkan {
         return String.join("\n", run(log, Duration.ofMinutes(5), command.toArray(String[]::new)));
     }
 
-    /** The fake Solr's switch: {@code down} refuses connections, so every dataset write in CKAN fails. */
+    /**
+     * The fake Solr's switch. Down, Solr answers every request 500, so every dataset write in CKAN
+     * fails with its Search Index Error. (Refusing connections instead raced with a connection
+     * CKAN's Solr client kept alive: one run saw a resource_patch succeed just after the switch.)
+     */
     void solr(boolean up) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                        URI.create(env.get("FAKE_SOLR_CONTROL") + (up ? "/up" : "/down")))
+                        URI.create(env.get("FAKE_SOLR_CONTROL") + (up ? "/up" : "/down?mode=500")))
                 .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("the fake Solr's switch answered " + response.statusCode());
+        }
+        String status = HTTP.send(HttpRequest.newBuilder(URI.create(env.get("FAKE_SOLR_CONTROL") + "/status"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        if (JSON.readTree(status).path("up").asBoolean() != up) {
+            throw new IOException("the fake Solr did not switch " + (up ? "up" : "down") + ": " + status);
         }
     }
 
