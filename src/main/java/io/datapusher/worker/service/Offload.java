@@ -24,6 +24,9 @@ public final class Offload {
         // The job's log context (job_id, resource_id) follows the work onto the worker thread.
         Map<String, Object> logContext = MDC.getMap();
         Uni<T> uni = Uni.createFrom().item(() -> {
+            // Context propagation may hand the worker thread the caller's own Vert.x context, whose MDC
+            // is this very map: restore what was there rather than remove it from under the job.
+            Map<String, Object> before = MDC.getMap();
             logContext.forEach(MDC::put);
             try {
                 return work.call();
@@ -32,7 +35,13 @@ public final class Offload {
             } catch (Exception e) {
                 throw new OffloadedFailure(e);
             } finally {
-                logContext.keySet().forEach(MDC::remove);
+                logContext.keySet().forEach(key -> {
+                    if (before.containsKey(key)) {
+                        MDC.put(key, before.get(key));
+                    } else {
+                        MDC.remove(key);
+                    }
+                });
             }
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
         uni = uni.onFailure(OffloadedFailure.class).transform(Throwable::getCause);
