@@ -121,9 +121,35 @@ final class RealCkan {
 
     /** A resource with a file uploaded through CKAN, as the "Add data" form does: CKAN's plugin submits it. */
     JsonNode upload(String dataset, String fileName, String format, byte[] content) throws IOException, InterruptedException {
+        return multipart("resource_create", Map.of("package_id", dataset, "name", fileName, "format", format), fileName, content);
+    }
+
+    /** A new file for an uploaded resource, as the resource form's upload sends it. */
+    JsonNode replaceFile(String resourceId, String fileName, byte[] content) throws IOException, InterruptedException {
+        return multipart("resource_patch", Map.of("id", resourceId), fileName, content);
+    }
+
+    /**
+     * Sets the state of the resource's datapusher task, the one CKAN's plugin reads before it
+     * submits: while it is {@code pending}, neither a resource update nor datapusher_submit sends a job.
+     */
+    void datapusherTaskState(String resourceId, String state) throws IOException, InterruptedException {
+        JsonNode task = action("task_status_show", Map.of("entity_id", resourceId, "task_type", "datapusher", "key", "datapusher"));
+        Map<String, Object> update = new java.util.HashMap<>();
+        for (String field : List.of("id", "entity_id", "entity_type", "task_type", "key", "value", "error")) {
+            update.put(field, task.path(field).asText());
+        }
+        update.put("state", state);
+        update.put("last_updated", java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS")));
+        action("task_status_update", update);
+    }
+
+    private JsonNode multipart(String actionName, Map<String, String> fields, String fileName, byte[] content)
+            throws IOException, InterruptedException {
         String boundary = "dpw" + UUID.randomUUID().toString().replace("-", "");
         StringBuilder head = new StringBuilder();
-        for (Map.Entry<String, String> field : Map.of("package_id", dataset, "name", fileName, "format", format).entrySet()) {
+        for (Map.Entry<String, String> field : fields.entrySet()) {
             head.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(field.getKey())
                     .append("\"\r\n\r\n").append(field.getValue()).append("\r\n");
         }
@@ -135,13 +161,13 @@ final class RealCkan {
         System.arraycopy(headBytes, 0, body, 0, headBytes.length);
         System.arraycopy(content, 0, body, headBytes.length, content.length);
         System.arraycopy(tail, 0, body, headBytes.length + content.length, tail.length);
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/api/3/action/resource_create"))
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/api/3/action/" + actionName))
                 .timeout(Duration.ofSeconds(60)).header("Authorization", token())
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode envelope = JSON.readTree(response.body());
         if (response.statusCode() != 200) {
-            throw new IOException("resource_create answered " + response.statusCode() + ": " + response.body());
+            throw new IOException(actionName + " answered " + response.statusCode() + ": " + response.body());
         }
         return envelope.path("result");
     }
