@@ -51,9 +51,12 @@ public class JobsResource {
         }
         boolean ignoreHash = Boolean.TRUE.equals(request.ignoreHash());
         return jobs.createQueued(request.resourceId().trim(), ignoreHash)
-                .call(job -> queue.submit(new ResubmitRequest(job.resourceId, ignoreHash, job.jobId)))
+                .call(job -> queue.submit(new ResubmitRequest(job.resourceId, ignoreHash, job.jobId))
+                        .onFailure().call(e -> jobs.notQueued(job.jobId, e.getMessage()).onFailure().recoverWithNull()))
                 .map(job -> Response.accepted(Map.of("job_id", job.jobId.toString(), "status", JobStatus.QUEUED.id()))
-                        .build());
+                        .build())
+                .onFailure().recoverWithItem(e -> problem(Response.Status.SERVICE_UNAVAILABLE,
+                        "the worker could not queue the job, try again later: " + e.getMessage()));
     }
 
     @GET

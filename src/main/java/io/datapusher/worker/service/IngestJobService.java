@@ -125,6 +125,23 @@ public class IngestJobService {
         });
     }
 
+    /**
+     * The broker never took the job's message, and whoever submitted it was told so: the job ends
+     * failed rather than sitting queued with nothing to run it, and owes no callback (CKAN already
+     * has the error answer of POST /job). Should the message reach the broker after all, it finds
+     * a finished job and does nothing.
+     */
+    public Uni<Void> notQueued(UUID jobId, String reason) {
+        return update(jobId, job -> {
+            job.status = JobStatus.FAILED;
+            job.error = "the job could not be queued: " + reason;
+            job.finishedAt = now();
+            if (job.callback == CallbackState.PENDING) {
+                job.callback = null;
+            }
+        });
+    }
+
     public Uni<Void> recordDownload(UUID jobId, String hash) {
         return update(jobId, job -> job.hash = hash);
     }
