@@ -79,9 +79,13 @@ public class ResubmitListener {
         }
         boolean redelivered = metadata(message).map(IncomingRabbitMQMetadata::isRedeliver).orElse(false);
         LogContext.of(request.jobId() == null ? null : request.jobId().toString(), request.resourceId());
-        return jobs.claim(request, redelivered)
+        return jobs.claim(request, redelivered, running::runsHere)
                 .invoke(claim -> LogContext.of(claim.job().jobId.toString(), claim.job().resourceId))
-                .chain(claim -> act(claim, request, message))
+                // once a job exists, the copy handed back names it, so that the next round resumes
+                // that job instead of starting a second one beside it
+                .chain(claim -> act(claim, request, message)
+                        .onFailure(t -> !(t instanceof RunningJobs.StoppedByShutdown))
+                        .recoverWithUni(t -> handBackAfterBackoff(message, request, claim.job(), t, true)))
                 .onFailure(RunningJobs.StoppedByShutdown.class).recoverWithUni(t -> returnToBroker(message, t))
                 .onFailure().recoverWithUni(t -> handBackAfterBackoff(message, request, null, t, true))
                 .eventually(LogContext::clear);

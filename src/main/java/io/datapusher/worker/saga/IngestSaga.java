@@ -165,10 +165,11 @@ public class IngestSaga {
         JobStatus status = ending.map(StepOutcome.Ending::status).orElse(JobStatus.COMPLETE);
         String detail = ending.map(StepOutcome.Ending::reason).orElse(null);
         LOG.infof("Job %s (resource %s) ended %s", context.jobId(), context.resourceId(), status.id());
-        metrics.jobEnded(status);
         Uni<Void> facts = context.file() == null ? Uni.createFrom().voidItem()
                 : jobs.recordDownload(context.jobId(), context.file().md5());
+        // counted once written, so that an end that has to be written again is not counted twice
         return facts.chain(() -> jobs.finish(context.jobId(), lastStep, status, detail))
+                .invoke(() -> metrics.jobEnded(status))
                 .replaceWith(new SagaResult(status, false));
     }
 
@@ -180,9 +181,9 @@ public class IngestSaga {
         Logger.Level level = failure.outcome() == JobStatus.FAILED ? Logger.Level.ERROR : Logger.Level.WARN;
         LOG.logf(level, "Job %s (resource %s) ended %s at %s: %s", context.jobId(), context.resourceId(),
                 failure.outcome().id(), step, failure.getMessage());
-        metrics.jobEnded(failure.outcome());
         // What the job still owes CKAN (a metadata retry, a callback) is the follow-up's, after this.
         return jobs.finish(context.jobId(), step, failure.outcome(), failure.getMessage())
+                .invoke(() -> metrics.jobEnded(failure.outcome()))
                 .replaceWith(new SagaResult(failure.outcome(), false));
     }
 

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Every change of a job's state, each in its own short transaction, so that the row always says
@@ -50,10 +51,11 @@ public class IngestJobService {
     /**
      * Finds or creates the job a resubmit message stands for, and says what to do with it. A job
      * whose owner's heartbeat is fresh is left to it, and the message comes back later; one whose
-     * worker went silent is taken over.
+     * worker went silent is taken over, and so is one this very process owns but no longer runs
+     * (its saga ended on a failure that could not be written).
      */
     @WithTransaction
-    public Uni<Claim> claim(ResubmitRequest request, boolean redelivered) {
+    public Uni<Claim> claim(ResubmitRequest request, boolean redelivered, Predicate<UUID> runsHere) {
         Uni<IngestJob> existing;
         if (request.jobId() != null) {
             existing = repository.findById(request.jobId());
@@ -77,7 +79,8 @@ public class IngestJobService {
             if (status == JobStatus.METADATA_PENDING) {
                 return Uni.createFrom().item(Claim.followUp(job));
             }
-            if (status == JobStatus.RUNNING && isAlive(job)) {
+            boolean ownedButIdle = worker.id().equals(job.workerId) && !runsHere.test(job.jobId);
+            if (status == JobStatus.RUNNING && isAlive(job) && !ownedButIdle) {
                 // Not "nothing to do": a replica killed a second ago still looks alive, and acking
                 // its redelivered message would leave the job queued forever once reaped.
                 return Uni.createFrom().item(Claim.waitForOwner(job));

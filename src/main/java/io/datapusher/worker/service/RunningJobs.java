@@ -45,6 +45,11 @@ public class RunningJobs {
     }
 
     /** Whether new messages must be handed back instead of started. */
+    /** Whether this process is running the job now (its saga or its follow-up), as opposed to having run it. */
+    public boolean runsHere(UUID jobId) {
+        return running.containsKey(jobId);
+    }
+
     public boolean shuttingDown() {
         return shuttingDown;
     }
