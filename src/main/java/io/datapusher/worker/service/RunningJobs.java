@@ -44,12 +44,12 @@ public class RunningJobs {
         this.config = config;
     }
 
-    /** Whether new messages must be handed back instead of started. */
     /** Whether this process is running the job now (its saga or its follow-up), as opposed to having run it. */
     public boolean runsHere(UUID jobId) {
         return running.containsKey(jobId);
     }
 
+    /** Whether new messages must be handed back instead of started. */
     public boolean shuttingDown() {
         return shuttingDown;
     }
