@@ -73,8 +73,7 @@ public class DatapusherResource {
         String jobKey = Secrets.newJobKey();
         return jobs.createSubmitted(submission.resourceId(), submission.ignoreHash(), Secrets.digest(jobKey),
                         submission.resultUrl().orElse(null), submission.metadata().toString())
-                .call(job -> queue.submit(new ResubmitRequest(job.resourceId, job.ignoreHash, job.jobId))
-                        .onFailure().call(e -> jobs.notQueued(job.jobId, e.getMessage()).onFailure().recoverWithNull()))
+                .call(job -> jobs.enqueue(queue, new ResubmitRequest(job.resourceId, job.ignoreHash, job.jobId)))
                 .map(job -> {
                     LOG.infof("Job %s of resource %s submitted by CKAN's datapusher plugin", job.jobId, job.resourceId);
                     ObjectNode document = JobDocument.of(job);

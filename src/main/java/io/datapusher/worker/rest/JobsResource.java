@@ -51,8 +51,7 @@ public class JobsResource {
         }
         boolean ignoreHash = Boolean.TRUE.equals(request.ignoreHash());
         return jobs.createQueued(request.resourceId().trim(), ignoreHash)
-                .call(job -> queue.submit(new ResubmitRequest(job.resourceId, ignoreHash, job.jobId))
-                        .onFailure().call(e -> jobs.notQueued(job.jobId, e.getMessage()).onFailure().recoverWithNull()))
+                .call(job -> jobs.enqueue(queue, new ResubmitRequest(job.resourceId, ignoreHash, job.jobId)))
                 .map(job -> Response.accepted(Map.of("job_id", job.jobId.toString(), "status", JobStatus.QUEUED.id()))
                         .build())
                 .onFailure().recoverWithItem(e -> problem(Response.Status.SERVICE_UNAVAILABLE,

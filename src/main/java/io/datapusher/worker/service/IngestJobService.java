@@ -129,6 +129,15 @@ public class IngestJobService {
     }
 
     /**
+     * Publishes a new job's resubmit. When the broker does not take it, the job ends failed (see
+     * {@link #notQueued}) and the failure goes on to the caller, which tells the submitter.
+     */
+    public Uni<Void> enqueue(JobQueue queue, ResubmitRequest request) {
+        return queue.submit(request)
+                .onFailure().call(e -> notQueued(request.jobId(), e.getMessage()).onFailure().recoverWithNull());
+    }
+
+    /**
      * The broker never took the job's message, and whoever submitted it was told so: the job ends
      * failed rather than sitting queued with nothing to run it, and owes no callback (CKAN already
      * has the error answer of POST /job). Should the message reach the broker after all, it finds
