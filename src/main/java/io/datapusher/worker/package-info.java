@@ -6,8 +6,9 @@
  * <ul>
  *   <li>adapters: {@code rest} (the jobs API and CKAN's {@code POST /job}), {@code messaging}
  *       (RabbitMQ listeners and publishers), {@code health};</li>
- *   <li>{@code saga}: the ingest saga and its steps ({@code saga.step}), and {@code FollowUp},
- *       the one owner of what a job still owes CKAN after its data is live;</li>
+ *   <li>{@code saga}: the ingest saga, over its steps and their contract ({@code saga.step});</li>
+ *   <li>{@code followup}: {@code FollowUp}, the one owner of what a job still owes CKAN after its
+ *       data is live, which the saga, the update-metadata step and the adapters all call;</li>
  *   <li>{@code service}: job state in the jobs database, running jobs, sweepers, metrics;</li>
  *   <li>the work: {@code download} (a file, safely), {@code formats} (CSV, XLSX, XLS, ZIP into
  *       records), {@code datastore} (staging, filling, indexing and the atomic swap),

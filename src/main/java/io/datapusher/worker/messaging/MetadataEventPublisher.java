@@ -2,8 +2,8 @@ package io.datapusher.worker.messaging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.datapusher.worker.saga.FollowUpScheduler;
-import io.datapusher.worker.saga.MetadataPendingEvent;
+import io.datapusher.worker.followup.FollowUpScheduler;
+import io.datapusher.worker.followup.MetadataPendingEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;

@@ -1,7 +1,7 @@
 package io.datapusher.worker.messaging;
 
-import io.datapusher.worker.saga.FollowUp;
-import io.datapusher.worker.saga.MetadataPendingEvent;
+import io.datapusher.worker.followup.FollowUp;
+import io.datapusher.worker.followup.MetadataPendingEvent;
 import io.datapusher.worker.service.LogContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;

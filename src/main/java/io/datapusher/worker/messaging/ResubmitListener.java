@@ -2,7 +2,7 @@ package io.datapusher.worker.messaging;
 
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.config.IngestConfig;
-import io.datapusher.worker.saga.FollowUp;
+import io.datapusher.worker.followup.FollowUp;
 import io.datapusher.worker.saga.IngestSaga;
 import io.datapusher.worker.service.Claim;
 import io.datapusher.worker.service.IngestJobService;

@@ -2,7 +2,7 @@ package io.datapusher.worker.rest;
 
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.JobStatus;
-import io.datapusher.worker.saga.FollowUp;
+import io.datapusher.worker.followup.FollowUp;
 import io.datapusher.worker.service.IngestJobService;
 import io.datapusher.worker.service.JobQueue;
 import io.datapusher.worker.service.ResubmitRequest;

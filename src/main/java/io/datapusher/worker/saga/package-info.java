@@ -1,6 +1,5 @@
 /**
- * The ingest saga: the named steps in their order ({@code IngestSaga}), the context they share, and
- * how each outcome ends a job. {@code FollowUp} owns everything after the pivot: the metadata
- * update, default views and the DataPusher callback, with their durable retry and parking.
+ * The ingest saga: the named steps in their order ({@code IngestSaga}) and how each outcome ends a
+ * job. The steps and the contract they share with the saga live below it, in {@code saga.step}.
  */
 package io.datapusher.worker.saga;

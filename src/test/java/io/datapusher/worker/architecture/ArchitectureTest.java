@@ -8,10 +8,11 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * Imports only point down: from the adapters ({@code rest}, {@code messaging}, {@code health}),
- * through the saga and the job service, to the parts that do the work ({@code datastore},
+ * through the saga, the follow-ups and the job service, to the parts that do the work ({@code datastore},
  * {@code download}, {@code formats}, {@code client}, {@code config}, {@code datapusherapi},
  * {@code repository}), to the table rules ({@code analyze}) and the core types of the root package.
  * The build fails when one points back up.
@@ -31,16 +32,25 @@ class ArchitectureTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("adapters").definedBy(ROOT + ".rest..", ROOT + ".messaging..", ROOT + ".health..")
                 .layer("saga").definedBy(ROOT + ".saga..")
+                .layer("followup").definedBy(ROOT + ".followup..")
                 .layer("service").definedBy(ROOT + ".service..")
                 .layer("work").definedBy(ROOT + ".datastore..", ROOT + ".download..", ROOT + ".formats..",
                         ROOT + ".client..", ROOT + ".config..", ROOT + ".datapusherapi..", ROOT + ".repository..")
                 .layer("rules").definedBy(ROOT + ".analyze..")
                 .whereLayer("adapters").mayNotBeAccessedByAnyLayer()
                 .whereLayer("saga").mayOnlyBeAccessedByLayers("adapters")
-                .whereLayer("service").mayOnlyBeAccessedByLayers("adapters", "saga")
-                .whereLayer("work").mayOnlyBeAccessedByLayers("adapters", "saga", "service")
-                .whereLayer("rules").mayOnlyBeAccessedByLayers("adapters", "saga", "service", "work")
+                .whereLayer("followup").mayOnlyBeAccessedByLayers("adapters", "saga")
+                .whereLayer("service").mayOnlyBeAccessedByLayers("adapters", "saga", "followup")
+                .whereLayer("work").mayOnlyBeAccessedByLayers("adapters", "saga", "followup", "service")
+                .whereLayer("rules").mayOnlyBeAccessedByLayers("adapters", "saga", "followup", "service", "work")
                 .check(classes);
+    }
+
+    @Test
+    void noPackageCycles() {
+        // The layers above allow imports within one layer; a cycle there (saga and saga.step
+        // importing each other) would still make two packages one.
+        slices().matching(ROOT + ".(**)").should().beFreeOfCycles().check(classes);
     }
 
     @Test

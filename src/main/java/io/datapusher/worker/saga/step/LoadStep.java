@@ -7,11 +7,7 @@ import io.datapusher.worker.datastore.LoadException;
 import io.datapusher.worker.datastore.LoadRequest;
 import io.datapusher.worker.datastore.LoadResult;
 import io.datapusher.worker.datastore.SupersededException;
-import io.datapusher.worker.saga.IngestContext;
-import io.datapusher.worker.saga.IngestStep;
 import io.datapusher.worker.service.Offload;
-import io.datapusher.worker.saga.StepFailure;
-import io.datapusher.worker.saga.StepOutcome;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,10 +1,8 @@
 package io.datapusher.worker.saga.step;
 
 import io.datapusher.worker.StepId;
-import io.datapusher.worker.saga.FollowUp;
-import io.datapusher.worker.saga.IngestContext;
-import io.datapusher.worker.saga.IngestStep;
-import io.datapusher.worker.saga.StepOutcome;
+import io.datapusher.worker.client.CkanRejectedException;
+import io.datapusher.worker.followup.FollowUp;
 import io.datapusher.worker.service.IngestJobService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,6 +33,8 @@ public class UpdateMetadataStep implements IngestStep {
     public Uni<StepOutcome> execute(IngestContext context) {
         return jobs.countMetadataAttempt(context.jobId())
                 .chain(() -> followUp.patchMetadata(context.resourceId(), context.hash()))
+                .onFailure(CkanRejectedException.class).transform(e -> StepFailure.failed(FollowUp.refused(e), e))
+                .onFailure(e -> !(e instanceof StepFailure)).transform(e -> StepFailure.metadataPending(FollowUp.notYet(e), e))
                 .replaceWith(StepOutcome.done("resource_patch datastore_active=true, hash " + context.hash()));
     }
 }

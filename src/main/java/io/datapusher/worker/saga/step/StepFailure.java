@@ -1,4 +1,4 @@
-package io.datapusher.worker.saga;
+package io.datapusher.worker.saga.step;
 
 import io.datapusher.worker.JobStatus;
 

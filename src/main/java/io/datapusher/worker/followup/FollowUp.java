@@ -1,4 +1,4 @@
-package io.datapusher.worker.saga;
+package io.datapusher.worker.followup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -67,8 +67,9 @@ public class FollowUp {
 
     /**
      * {@code resource_patch} saying the data is in the DataStore. Its Solr-down failure commits
-     * nothing. Fails with a {@link StepFailure}: {@code failed} when CKAN refuses (4xx), else
-     * {@code metadata_pending}.
+     * nothing. Fails with CKAN's own {@link CkanRejectedException} when CKAN refuses (4xx), which
+     * no retry will change; any other failure is transient. {@link #refused} and {@link #notYet}
+     * word each for the job.
      */
     public Uni<Void> patchMetadata(String resourceId, String hash) {
         ObjectNode patch = JsonNodeFactory.instance.objectNode()
@@ -76,12 +77,17 @@ public class FollowUp {
                 .put("datastore_active", true)
                 .put("datastore_contains_all_records_of_source_file", true)
                 .put("hash", hash);
-        return ckan.resourcePatch(patch)
-                .replaceWithVoid()
-                .onFailure(CkanRejectedException.class).transform(e -> StepFailure.failed(
-                        "the data is loaded, but CKAN refused resource_patch: " + e.getMessage(), e))
-                .onFailure(e -> !(e instanceof StepFailure)).transform(e -> StepFailure.metadataPending(
-                        "the data is loaded, but CKAN's metadata could not be updated yet: " + e.getMessage(), e));
+        return ckan.resourcePatch(patch).replaceWithVoid();
+    }
+
+    /** What a job says when CKAN refused its {@code resource_patch}. */
+    public static String refused(Throwable e) {
+        return "the data is loaded, but CKAN refused resource_patch: " + e.getMessage();
+    }
+
+    /** What a job says while CKAN's metadata cannot be updated yet. */
+    public static String notYet(Throwable e) {
+        return "the data is loaded, but CKAN's metadata could not be updated yet: " + e.getMessage();
     }
 
     /**
@@ -192,14 +198,13 @@ public class FollowUp {
                         return jobs.metadataEnded(job.jobId, JobStatus.COMPLETE, null);
                     })
                     .chain(() -> settleDue(job.jobId, event))
-                    .onFailure(StepFailure.class).recoverWithUni(f -> {
-                        StepFailure failure = (StepFailure) f;
-                        if (failure.outcome() == JobStatus.FAILED) {
+                    .onFailure().recoverWithUni(failure -> {
+                        if (failure instanceof CkanRejectedException) {
                             metrics.jobEnded(JobStatus.FAILED);
-                            return jobs.metadataEnded(job.jobId, JobStatus.FAILED, failure.getMessage())
+                            return jobs.metadataEnded(job.jobId, JobStatus.FAILED, refused(failure))
                                     .chain(() -> settleDue(job.jobId, event));
                         }
-                        return reschedule(job.jobId, event, failure.getMessage());
+                        return reschedule(job.jobId, event, notYet(failure));
                     });
         });
     }

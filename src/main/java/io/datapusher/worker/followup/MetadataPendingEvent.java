@@ -1,4 +1,4 @@
-package io.datapusher.worker.saga;
+package io.datapusher.worker.followup;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,4 +1,4 @@
-package io.datapusher.worker.saga;
+package io.datapusher.worker.saga.step;
 
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.analyze.Analysis;
@@ -35,7 +35,7 @@ public final class IngestContext {
         this.jobCreatedAt = jobCreatedAt;
     }
 
-    static IngestContext of(IngestJob job) {
+    public static IngestContext of(IngestJob job) {
         return new IngestContext(job.jobId, job.resourceId, job.ignoreHash, job.createdAt.toInstant());
     }
 
@@ -97,7 +97,7 @@ public final class IngestContext {
     }
 
     /** The job resumes after its load had committed, with the hash of the file that was loaded. */
-    void resumedPastThePivot(String hash) {
+    public void resumedPastThePivot(String hash) {
         this.loadedHash = hash;
     }
 
