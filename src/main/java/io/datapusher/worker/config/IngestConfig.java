@@ -39,6 +39,12 @@ public interface IngestConfig {
     @WithDefault("10s")
     Duration heartbeatInterval();
 
+    /**
+     * The bearer token every {@code /api/*} request must carry. Without one the jobs API answers
+     * 403 to everyone: it can reload any resource and shows errors that quote private files.
+     */
+    Optional<String> apiToken();
+
     Download download();
 
     Temp temp();
