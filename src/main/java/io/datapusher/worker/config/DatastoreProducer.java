@@ -3,6 +3,7 @@ package io.datapusher.worker.config;
 import io.datapusher.worker.datastore.DatastoreConnections;
 import io.datapusher.worker.datastore.DatastoreLoader;
 import io.datapusher.worker.datastore.LoaderSettings;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -19,11 +20,13 @@ public class DatastoreProducer {
         return DatastoreConnections.fromCkanUrl(config.writeUrl());
     }
 
+    /** Built at startup, so that a bad setting stops the worker before it takes a job. */
     @Produces
     @ApplicationScoped
+    @Startup
     DatastoreLoader datastoreLoader(DatastoreConnections connections, IngestConfig config) {
         LoaderSettings settings = new LoaderSettings(config.fts().lang(), config.fts().indexMethod(), config.fts().fieldTypeList(),
-                config.swap().lockTimeout(), config.swap().budget(), CONNECTION_CHECK_INTERVAL, config.load().parallelism());
+                config.swap().lockTimeout(), config.swap().budget(), CONNECTION_CHECK_INTERVAL, config.load().checkedParallelism());
         return new DatastoreLoader(connections, settings);
     }
 }

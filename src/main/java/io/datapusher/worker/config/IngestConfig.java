@@ -39,6 +39,12 @@ public interface IngestConfig {
     @WithDefault("10s")
     Duration heartbeatInterval();
 
+    /**
+     * The bearer token every {@code /api/*} request must carry. Without one the jobs API answers
+     * 403 to everyone: it can reload any resource and shows errors that quote private files.
+     */
+    Optional<String> apiToken();
+
     Download download();
 
     Temp temp();
@@ -152,13 +158,26 @@ public interface IngestConfig {
     /** {@code INGEST_LOAD_*}: how a new table is built. */
     interface Load {
 
+        /** Each one is a DataStore connection, on a server whose max_connections CKAN shares. */
+        int MAX_PARALLELISM = 16;
+
         /**
          * How many connections fill and index a new table at once, besides the one that holds the
          * resource's lock and runs the swap; 1 loads in one transaction. Size it to the DataStore
-         * server's cores, not the worker's: the work runs in PostgreSQL.
+         * server's cores, not the worker's: the work runs in PostgreSQL. 1 to {@link #MAX_PARALLELISM}.
          */
         @WithDefault("2")
         int parallelism();
+
+        /** {@link #parallelism()}, or a startup failure that says what is wrong. */
+        default int checkedParallelism() {
+            int parallelism = parallelism();
+            if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+                throw new IllegalArgumentException("INGEST_LOAD_PARALLELISM must be between 1 and " + MAX_PARALLELISM
+                        + ", not " + parallelism + ": each one is a DataStore connection per running load");
+            }
+            return parallelism;
+        }
     }
 
     /** {@code INGEST_SWAP_*}: the short transaction that puts the new table live. */

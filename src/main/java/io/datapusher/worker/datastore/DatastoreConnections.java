@@ -107,6 +107,22 @@ public final class DatastoreConnections {
     }
 
     public Connection open() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, properties("datapusher-worker"));
+    }
+
+    /**
+     * A connection for a quick probe: connecting, logging in and every read give up after
+     * {@code timeoutSeconds}, so a hung server cannot pile probes up.
+     */
+    public Connection openForProbe(String applicationName, int timeoutSeconds) throws SQLException {
+        Properties props = properties(applicationName);
+        props.setProperty("connectTimeout", String.valueOf(timeoutSeconds));
+        props.setProperty("loginTimeout", String.valueOf(timeoutSeconds));
+        props.setProperty("socketTimeout", String.valueOf(timeoutSeconds));
+        return DriverManager.getConnection(jdbcUrl, props);
+    }
+
+    private Properties properties(String applicationName) {
         Properties props = new Properties();
         if (user != null) {
             props.setProperty("user", user);
@@ -114,10 +130,10 @@ public final class DatastoreConnections {
         if (password != null) {
             props.setProperty("password", password);
         }
-        props.setProperty("ApplicationName", "datapusher-worker");
+        props.setProperty("ApplicationName", applicationName);
         // Dead peers are noticed by the OS instead of hanging a load forever.
         props.setProperty("tcpKeepAlive", "true");
-        return DriverManager.getConnection(jdbcUrl, props);
+        return props;
     }
 
     public String jdbcUrl() {

@@ -59,9 +59,11 @@ import java.util.zip.GZIPInputStream;
  * the address checked is the address dialled and DNS rebinding gains nothing. Redirects are
  * followed here, hop by hop, for the same reason.
  *
- * <p>The CKAN token is sent only while every hop so far is on CKAN's exact origin: never to a
- * third-party URL, never after a redirect leaves CKAN, and never to CKAN when a third-party URL
- * redirects there (the worker must not fetch private CKAN files on behalf of an outside URL).
+ * <p>The CKAN token (a sysadmin's) goes with one request only: the first, when the caller vouches
+ * that the URL is the resource's own uploaded file and the URL is on CKAN's exact origin. It never
+ * follows a redirect, not even to CKAN itself, and any other URL is fetched anonymously even on
+ * CKAN's origin: otherwise an editor's link resource could read a private dataset's file or
+ * DataStore dump into a public table.
  *
  * <p>Limits: {@code INGEST_DOWNLOAD_MAX_BYTES} on Content-Length, on the bytes received and on the
  * bytes after gzip decoding; an idle timeout per connect and per read; a total deadline, enforced by
@@ -144,8 +146,16 @@ public class FileDownloader {
         }
     }
 
-    /** Blocking: call it off the event loop. */
+    /** Fetches anonymously. Blocking: call it off the event loop. */
     public DownloadedFile download(String url, String filePrefix) throws DownloadException {
+        return download(url, filePrefix, false);
+    }
+
+    /**
+     * @param ownUpload whether the URL is the resource's own uploaded file on CKAN
+     *                  ({@code CkanResource.isOwnUpload}), the only URL the CKAN token may go to
+     */
+    public DownloadedFile download(String url, String filePrefix, boolean ownUpload) throws DownloadException {
         URI uri;
         try {
             uri = URI.create(url.trim());
@@ -157,7 +167,7 @@ public class FileDownloader {
         Backoff backoff = new Backoff(limits.retryDelay(), Collections.max(List.of(limits.retryDelay(), limits.timeout())));
         for (int attempt = 1; ; attempt++) {
             try {
-                return fetch(uri, filePrefix, deadline);
+                return fetch(uri, filePrefix, ownUpload, deadline);
             } catch (DownloadException e) {
                 Duration delay = backoff.after(attempt);
                 Duration left = Duration.between(Instant.now(), deadline);
@@ -170,19 +180,24 @@ public class FileDownloader {
         }
     }
 
-    private DownloadedFile fetch(URI start, String filePrefix, Instant deadline) throws DownloadException {
+    private DownloadedFile fetch(URI start, String filePrefix, boolean ownUpload, Instant deadline)
+            throws DownloadException {
         URI uri = start;
-        boolean stillOnCkan = true;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             DownloadTarget target = guard.check(uri);
-            stillOnCkan = stillOnCkan && target.ckanOrigin();
-            Exchange exchange = open(target, stillOnCkan, deadline);
+            boolean withToken = hop == 0 && ownUpload && target.ckanOrigin() && token.isPresent();
+            Exchange exchange = open(target, withToken, deadline);
             try {
                 int status = exchange.response.getCode();
                 Header location = exchange.response.getFirstHeader("Location");
                 if (status >= 300 && status < 400 && location != null) {
                     uri = redirect(uri, location.getValue());
                     continue;
+                }
+                if ((status == 401 || status == 403) && !withToken) {
+                    throw new DownloadException("download of " + DownloadGuard.redact(uri) + " answered HTTP " + status
+                            + ": the file is not public. The worker sends its CKAN token only to fetch a resource's"
+                            + " own uploaded file, so a link must point at a file anyone may download", false);
                 }
                 if (status >= 400 || status < 200) {
                     throw new DownloadException("download of " + DownloadGuard.redact(uri) + " answered HTTP " + status,
@@ -216,7 +231,7 @@ public class FileDownloader {
             get.setHeader("Host", target.hostHeader());
             get.setHeader("User-Agent", "datapusher-worker");
             get.setHeader("Accept-Encoding", "gzip");
-            if (sendToken && token.isPresent()) {
+            if (sendToken) {
                 get.setHeader("Authorization", token.get());
             }
             Exchange exchange = new Exchange(get, deadline);

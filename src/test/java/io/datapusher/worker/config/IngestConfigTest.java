@@ -1,5 +1,6 @@
 package io.datapusher.worker.config;
 
+import io.datapusher.worker.datastore.DatastoreConnections;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -13,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @DisplayName("The grouped IngestConfig reads the same INGEST_* variables an operator has always set")
 class IngestConfigTest {
@@ -87,5 +90,26 @@ class IngestConfigTest {
         assertEquals(Duration.ofSeconds(30), config.metadataRetry().initialDelay());
         assertEquals(50, config.metadataRetry().maxAttempts());
         assertEquals(List.of("datastore", "tabledesigner"), config.datastoreUrlTypes());
+    }
+
+    @Test
+    void loadParallelismIsBoundedAndAnythingElseStopsTheWorkerAtStartup() {
+        for (String fine : new String[] {"1", "16"}) {
+            assertEquals(Integer.parseInt(fine),
+                    fromEnvironment(Map.of("INGEST_LOAD_PARALLELISM", fine)).load().checkedParallelism());
+        }
+        for (String bad : new String[] {"0", "-1", "17", "500"}) {
+            IngestConfig config = fromEnvironment(Map.of("INGEST_LOAD_PARALLELISM", bad));
+            DatastoreConnections connections = DatastoreConnections.fromCkanUrl("postgresql://u:p@localhost/datastore");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new DatastoreProducer().datastoreLoader(connections, config));
+            assertTrue(e.getMessage().contains("INGEST_LOAD_PARALLELISM must be between 1 and 16, not " + bad), e.getMessage());
+        }
+    }
+
+    @Test
+    void theDatastoreLoaderIsBuiltAtStartupSoABadSettingFailsThere() throws Exception {
+        assertTrue(DatastoreProducer.class.getDeclaredMethod("datastoreLoader", DatastoreConnections.class, IngestConfig.class)
+                .isAnnotationPresent(io.quarkus.runtime.Startup.class));
     }
 }

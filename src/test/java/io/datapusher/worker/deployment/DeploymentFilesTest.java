@@ -42,11 +42,49 @@ class DeploymentFilesTest {
         assertTrue(deployment.contains("/q/health/live") && deployment.contains("/q/health/ready"));
         assertTrue(deployment.contains("containerPort: 8080"));
         String compose = Files.readString(Path.of("docker-compose.yml"));
-        assertTrue(compose.contains("\"8080:8080\""));
+        assertTrue(compose.contains("\"127.0.0.1:8080:8080\""));
         String rabbitConf = Files.readString(Path.of("deploy/rabbitmq/rabbitmq.conf"));
         Matcher timeout = Pattern.compile("consumer_timeout\\s*=\\s*(\\d+)").matcher(rabbitConf);
         assertTrue(timeout.find(), "consumer_timeout is set");
         assertTrue(Long.parseLong(timeout.group(1)) > 25 * 60 * 1000, "consumer_timeout is above INGEST_JOB_TIMEOUT");
+    }
+
+    @Test
+    void composeRequiresAnApiTokenAndPublishesOnlyCkanBeyondLoopback() throws Exception {
+        String compose = Files.readString(Path.of("docker-compose.yml"));
+        String worker = block(compose, "  worker:");
+        assertTrue(worker.contains("INGEST_API_TOKEN: ${INGEST_API_TOKEN:?"), "compose refuses to start without the token");
+        Matcher published = Pattern.compile("(?m)^\\s+- \"([^\"]+)\"").matcher(blocksWithPorts(compose));
+        Set<String> open = new TreeSet<>();
+        while (published.find()) {
+            if (!published.group(1).startsWith("127.0.0.1:")) {
+                open.add(published.group(1));
+            }
+        }
+        // CKAN's port stays open: the worker reaches it through host.docker.internal
+        assertEquals(Set.of("5000:5000"), open, "ports published on every interface");
+        assertTrue(compose.contains("\"127.0.0.1:5432:5432\"") && compose.contains("\"127.0.0.1:5672:5672\""));
+    }
+
+    @Test
+    void kubernetesTakesTheApiTokenFromASecretAndNeedsIt() throws Exception {
+        String deployment = Files.readString(Path.of("k8s/deployment.yaml"));
+        Matcher env = Pattern.compile("- name: INGEST_API_TOKEN\n\\s+valueFrom:\n\\s+secretKeyRef:\n\\s+name: (\\S+)\n"
+                + "\\s+key: INGEST_API_TOKEN\n\\s+optional: false").matcher(deployment);
+        assertTrue(env.find(), "INGEST_API_TOKEN comes from a Secret key, required");
+        String secret = Files.readString(Path.of("k8s/secret.example.yaml"));
+        assertTrue(secret.contains("name: " + env.group(1)) && secret.contains("  INGEST_API_TOKEN: "));
+        assertTrue(!Files.readString(Path.of("k8s/configmap.yaml")).contains("INGEST_API_TOKEN"), "not in the ConfigMap");
+    }
+
+    /** The {@code ports:} lists of a compose file, one after the other. */
+    private static String blocksWithPorts(String compose) {
+        StringBuilder ports = new StringBuilder();
+        Matcher m = Pattern.compile("(?m)^    ports:\n((?:      .*\n)+)").matcher(compose);
+        while (m.find()) {
+            ports.append(m.group(1));
+        }
+        return ports.toString();
     }
 
     private static Set<String> documentedVariables() throws Exception {

@@ -107,6 +107,32 @@ class IngestFailuresTest extends EndToEndTest {
     }
 
     @Test
+    void aLinkToAnotherDatasetsPrivateUploadIsFetchedAnonymouslyAndFailsAsNotPublic() throws Exception {
+        String privateRid = UUID.randomUUID().toString();
+        ckan.addResource(privateRid, "secret,salary\nAda,1\n".getBytes(StandardCharsets.UTF_8), "CSV");
+        ckan.setPrivate(privateRid, true);
+        for (String urlType : new String[] {null, "upload"}) {
+            // an editor's resource in a public dataset, its URL another dataset's private file;
+            // url_type "upload" is what an API caller may claim for any URL
+            String rid = UUID.randomUUID().toString();
+            Map<String, Object> resource = new HashMap<>();
+            resource.put("id", rid);
+            resource.put("format", "CSV");
+            resource.put("url", ckan.fileUrl(privateRid));
+            resource.put("url_type", urlType);
+            ckan.addResource(resource);
+
+            broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+            JsonPath job = Jobs.awaitEnded(rid);
+
+            assertEquals("failed", job.getString("status"), String.valueOf(urlType));
+            assertEquals("download", job.getString("step"));
+            assertTrue(job.getString("error").contains("not public"), job.getString("error"));
+            assertFalse(tableExists(rid), "the private rows reached the editor's table");
+        }
+    }
+
+    @Test
     void aResourcePatchRefusalFailsSayingTheDataIsLoaded() throws Exception {
         String rid = UUID.randomUUID().toString();
         ckan.addResource(rid, CSV.getBytes(StandardCharsets.UTF_8), "CSV");

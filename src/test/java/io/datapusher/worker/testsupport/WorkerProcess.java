@@ -36,12 +36,15 @@ public final class WorkerProcess implements AutoCloseable {
     private static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> GENERATIONS =
             new java.util.concurrent.ConcurrentHashMap<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** The worker's INGEST_API_TOKEN unless the environment sets one: the jobs API is closed without it. */
+    private static final String API_TOKEN = "worker-process-api-token";
 
     private final String name;
     private final Map<String, String> environment;
     private final Process process;
     private final Path log;
     private final int port;
+    private final String apiToken;
 
     private WorkerProcess(String name, Map<String, String> environment, int generation) throws IOException {
         if (!Files.isRegularFile(JAR)) {
@@ -66,6 +69,8 @@ public final class WorkerProcess implements AutoCloseable {
         env.remove(LOG_DIR);
         env.remove(MAX_HEAP);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.putIfAbsent("INGEST_API_TOKEN", API_TOKEN);
+        this.apiToken = env.get("INGEST_API_TOKEN");
         Files.writeString(log, "# " + Instant.now() + " starting " + name + " on port " + port + " (" + maxHeap + ") with "
                 + new TreeMap<>(environment).keySet() + "\n", StandardCharsets.UTF_8);
         this.process = builder.start();
@@ -177,9 +182,10 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
-    /** GET a JSON resource of the service's API. */
+    /** GET a JSON resource of the service's API, with the API token. */
     public JsonNode getJson(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Authorization", "Bearer " + apiToken)
                 .timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());

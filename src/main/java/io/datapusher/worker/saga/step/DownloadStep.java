@@ -38,7 +38,8 @@ public class DownloadStep implements IngestStep {
         return Offload.blocking(() -> {
             DownloadedFile file;
             try {
-                file = downloader.download(context.resource().downloadUrl(ckan.url()), context.tempFilePrefix());
+                file = downloader.download(context.resource().downloadUrl(ckan.url()), context.tempFilePrefix(),
+                        context.resource().isOwnUpload(ckan.url()));
             } catch (DownloadException e) {
                 throw StepFailure.failed(e.getMessage(), e);
             }
