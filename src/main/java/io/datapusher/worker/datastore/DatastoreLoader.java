@@ -178,9 +178,11 @@ public class DatastoreLoader {
             long indexMillis = millisSince(indexStart);
             checkNotCancelled(self);
 
+            beforeSwap(connection, request, plan);
             long swapStart = System.nanoTime();
             TableSwap.Outcome outcome = new TableSwap(connection, settings, request, table, plan.columns(), built, List.of(),
-                    rows, TableSwap.Clock.SYSTEM).run();
+                    rows, plan.start(), TableSwap.Clock.SYSTEM).run();
+            plan.warnings().addAll(outcome.warnings());
             checkNotCancelled(self);
             connection.commit();
             committed = true;
@@ -239,13 +241,15 @@ public class DatastoreLoader {
             long indexMillis = millisSince(indexStart);
             checkNotCancelled(self);
 
+            beforeSwap(coordinator, request, plan);
             long swapStart = System.nanoTime();
             coordinator.setAutoCommit(false);
             prepareSession(coordinator, true);
             TableSwap.Outcome outcome;
             try {
                 outcome = new TableSwap(coordinator, settings, request, table, plan.columns(), built, later, rows,
-                        TableSwap.Clock.SYSTEM).run();
+                        plan.start(), TableSwap.Clock.SYSTEM).run();
+                plan.warnings().addAll(outcome.warnings());
                 checkNotCancelled(self);
                 coordinator.commit();
                 swapped = true;
@@ -278,7 +282,7 @@ public class DatastoreLoader {
      */
     private record Plan(List<LoadResult.Column> columns, List<ColumnType> types, Set<Integer> stripped,
                         List<String> ftsFieldTypes, List<LiveTableReader.LiveIndex> liveIndexes, List<String> liveColumnIds,
-                        List<String> warnings) {
+                        List<String> warnings, LoadStart start) {
     }
 
     private Plan plan(Connection connection, LoadRequest request) throws SQLException, LoadException {
@@ -291,8 +295,22 @@ public class DatastoreLoader {
                 ? reader.indexes(reader.tableOid(request.resourceId()).orElseThrow())
                 : List.of();
         List<String> liveColumnIds = live.map(t -> t.columns().stream().map(LiveTable.Column::id).toList()).orElse(List.of());
+        LoadStart start = live.isEmpty() ? LoadStart.FIRST_LOAD
+                : new LoadStart(true, Set.copyOf(liveIndexes.stream().map(LiveTableReader.LiveIndex::name).toList()),
+                        ConcurrentWrites.mark(connection, request.resourceId()));
         return new Plan(columns, columns.stream().map(LoadResult.Column::type).toList(), strippedColumns(columns, live),
-                settings.ftsFieldTypesFor(request.ckan()), liveIndexes, liveColumnIds, warnings);
+                settings.ftsFieldTypesFor(request.ckan()), liveIndexes, liveColumnIds, warnings, start);
+    }
+
+    /**
+     * Just before the swap: a resource CKAN deleted during the load is not brought back, and writes
+     * made to the live table meanwhile, which the swap replaces, are reported.
+     */
+    private static void beforeSwap(Connection connection, LoadRequest request, Plan plan) throws SQLException, LoadException {
+        if (!request.stillInCkan().stillExists()) {
+            throw new ResourceGoneException("the resource was deleted in CKAN while the file was loading; nothing was loaded");
+        }
+        ConcurrentWrites.since(connection, request.resourceId(), plan.start().writes()).ifPresent(plan.warnings()::add);
     }
 
     /**
