@@ -161,7 +161,10 @@ public class DatastoreLoader {
             prepareSession(connection, true);
             lockResource(connection, request.resourceId(), true);
             checkNotCancelled(self);
-            Plan plan = plan(connection, request);
+            // Counting rows in this transaction would hold a lock on the live table until the swap: CKAN's
+            // own DDL would wait for the whole load. Counts go through a connection of their own.
+            Connection counts = open(self);
+            Plan plan = plan(connection, request, counts);
             NewTable table = NewTable.inTransaction(request.resourceId(), request.jobId(), plan.columns());
             List<IndexSpec> specs = IndexPlan.of(table, settings, plan.ftsFieldTypes(), plan.liveIndexes(),
                     plan.liveColumnIds(), plan.warnings());
@@ -178,7 +181,7 @@ public class DatastoreLoader {
             long indexMillis = millisSince(indexStart);
             checkNotCancelled(self);
 
-            beforeSwap(connection, request, plan);
+            beforeSwap(counts, request, plan);
             long swapStart = System.nanoTime();
             TableSwap.Outcome outcome = new TableSwap(connection, settings, request, table, plan.columns(), built, List.of(),
                     rows, plan.start(), TableSwap.Clock.SYSTEM).run();
@@ -208,7 +211,7 @@ public class DatastoreLoader {
         boolean swapped = false;
         try {
             checkNotCancelled(self);
-            Plan plan = plan(coordinator, request);
+            Plan plan = plan(coordinator, request, coordinator);
             table = NewTable.staged(rid, plan.columns());
             List<IndexSpec> specs = IndexPlan.of(table, settings, plan.ftsFieldTypes(), plan.liveIndexes(),
                     plan.liveColumnIds(), plan.warnings());
@@ -285,7 +288,8 @@ public class DatastoreLoader {
                         List<String> warnings, LoadStart start) {
     }
 
-    private Plan plan(Connection connection, LoadRequest request) throws SQLException, LoadException {
+    /** @param counts an autocommit connection, to count the live table's rows without keeping a lock on it */
+    private Plan plan(Connection connection, LoadRequest request, Connection counts) throws SQLException, LoadException {
         LiveTableReader reader = new LiveTableReader(connection);
         Optional<LiveTable> live = reader.describe(request.resourceId());
         rejectIfSuperseded(request, live);
@@ -297,7 +301,7 @@ public class DatastoreLoader {
         List<String> liveColumnIds = live.map(t -> t.columns().stream().map(LiveTable.Column::id).toList()).orElse(List.of());
         LoadStart start = live.isEmpty() ? LoadStart.FIRST_LOAD
                 : new LoadStart(true, Set.copyOf(liveIndexes.stream().map(LiveTableReader.LiveIndex::name).toList()),
-                        ConcurrentWrites.mark(connection, request.resourceId()));
+                        ConcurrentWrites.mark(counts, request.resourceId()));
         return new Plan(columns, columns.stream().map(LoadResult.Column::type).toList(), strippedColumns(columns, live),
                 settings.ftsFieldTypesFor(request.ckan()), liveIndexes, liveColumnIds, warnings, start);
     }
@@ -306,11 +310,12 @@ public class DatastoreLoader {
      * Just before the swap: a resource CKAN deleted during the load is not brought back, and writes
      * made to the live table meanwhile, which the swap replaces, are reported.
      */
-    private static void beforeSwap(Connection connection, LoadRequest request, Plan plan) throws SQLException, LoadException {
+    /** @param counts an autocommit connection, as for {@link #plan} */
+    private static void beforeSwap(Connection counts, LoadRequest request, Plan plan) throws SQLException, LoadException {
         if (!request.stillInCkan().stillExists()) {
             throw new ResourceGoneException("the resource was deleted in CKAN while the file was loading; nothing was loaded");
         }
-        ConcurrentWrites.since(connection, request.resourceId(), plan.start().writes()).ifPresent(plan.warnings()::add);
+        ConcurrentWrites.since(counts, request.resourceId(), plan.start().writes()).ifPresent(plan.warnings()::add);
     }
 
     /**
