@@ -159,7 +159,7 @@ public class DatastoreLoader {
         boolean committed = false;
         try {
             prepareSession(connection, true);
-            lockResource(connection, request.resourceId(), true);
+            claimResource(connection, request.resourceId(), true);
             checkNotCancelled(self);
             // Counting rows in this transaction would hold a lock on the live table until the swap: CKAN's
             // own DDL would wait for the whole load. Counts go through a connection of their own.
@@ -206,7 +206,7 @@ public class DatastoreLoader {
             throws SQLException, LoadException {
         String rid = request.resourceId();
         prepareSession(coordinator, false);
-        lockResource(coordinator, rid, false);
+        claimResource(coordinator, rid, false);
         NewTable table = null;
         boolean swapped = false;
         try {
@@ -403,6 +403,21 @@ public class DatastoreLoader {
     private static void lockResource(Connection connection, String resourceId, boolean transactionOnly) throws SQLException {
         String lock = transactionOnly ? "pg_advisory_xact_lock" : "pg_advisory_lock";
         Jdbc.call(connection, "SELECT pg_catalog." + lock + "(?)", advisoryKey(resourceId));
+    }
+
+    /**
+     * Takes the resource's lock for a load, or refuses at once when another load holds it: waiting
+     * for it would hold a consumer (and count against the job's timeout) for as long as that load
+     * runs, so the job is handed back and runs after it.
+     */
+    private static void claimResource(Connection connection, String resourceId, boolean transactionOnly)
+            throws SQLException, ResourceBusyException {
+        String lock = transactionOnly ? "pg_try_advisory_xact_lock" : "pg_try_advisory_lock";
+        boolean locked = Jdbc.single(connection, "SELECT pg_catalog." + lock + "(?)", row -> row.getBoolean(1),
+                advisoryKey(resourceId));
+        if (!locked) {
+            throw new ResourceBusyException("another load of this resource is running; this one runs after it");
+        }
     }
 
     private static boolean tryLockResource(Connection connection, String resourceId) throws SQLException {

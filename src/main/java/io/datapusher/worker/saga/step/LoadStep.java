@@ -9,6 +9,7 @@ import io.datapusher.worker.datastore.LiveButUnfinishedException;
 import io.datapusher.worker.datastore.LoadException;
 import io.datapusher.worker.datastore.LoadRequest;
 import io.datapusher.worker.datastore.LoadResult;
+import io.datapusher.worker.datastore.ResourceBusyException;
 import io.datapusher.worker.datastore.SupersededException;
 import io.datapusher.worker.saga.IngestContext;
 import io.datapusher.worker.saga.IngestStep;
@@ -57,6 +58,9 @@ public class LoadStep implements IngestStep {
                 return StepOutcome.done(describe(result), result.warnings());
             } catch (SupersededException e) {
                 throw StepFailure.superseded(e.getMessage(), e);
+            } catch (ResourceBusyException e) {
+                // Handed back with the redelivery backoff, so that the consumer takes other jobs meanwhile.
+                throw StepFailure.outage(e.getMessage(), e);
             } catch (LiveButUnfinishedException e) {
                 // The message comes back and the job resumes past the pivot, finishing what is left.
                 throw StepFailure.outage(e.getMessage() + "; the job will finish it", e);
