@@ -6,7 +6,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import org.hibernate.annotations.CurrentTimestamp;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.SourceType;
+import org.hibernate.generator.EventType;
 import org.hibernate.type.SqlTypes;
 
 import java.time.OffsetDateTime;
@@ -50,7 +53,13 @@ public class IngestJob extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public JobSteps steps = new JobSteps();
 
+    /**
+     * Stamped by the jobs database when the row is inserted, never by a replica's clock: which of two
+     * jobs of a resource is newer (a load superseded, a callback skipped) must not depend on which
+     * replica created them.
+     */
     @Column(name = "created_at", nullable = false)
+    @CurrentTimestamp(event = EventType.INSERT, source = SourceType.DB)
     public OffsetDateTime createdAt;
 
     @Column(name = "updated_at", nullable = false)

@@ -159,9 +159,12 @@ public class DatastoreLoader {
         boolean committed = false;
         try {
             prepareSession(connection, true);
-            lockResource(connection, request.resourceId(), true);
+            claimResource(connection, request.resourceId(), true);
             checkNotCancelled(self);
-            Plan plan = plan(connection, request);
+            // Counting rows in this transaction would hold a lock on the live table until the swap: CKAN's
+            // own DDL would wait for the whole load. Counts go through a connection of their own.
+            Connection counts = open(self);
+            Plan plan = plan(connection, request, counts);
             NewTable table = NewTable.inTransaction(request.resourceId(), request.jobId(), plan.columns());
             List<IndexSpec> specs = IndexPlan.of(table, settings, plan.ftsFieldTypes(), plan.liveIndexes(),
                     plan.liveColumnIds(), plan.warnings());
@@ -178,9 +181,11 @@ public class DatastoreLoader {
             long indexMillis = millisSince(indexStart);
             checkNotCancelled(self);
 
+            beforeSwap(counts, request, plan);
             long swapStart = System.nanoTime();
             TableSwap.Outcome outcome = new TableSwap(connection, settings, request, table, plan.columns(), built, List.of(),
-                    rows, TableSwap.Clock.SYSTEM).run();
+                    rows, plan.start(), TableSwap.Clock.SYSTEM).run();
+            plan.warnings().addAll(outcome.warnings());
             checkNotCancelled(self);
             connection.commit();
             committed = true;
@@ -201,12 +206,12 @@ public class DatastoreLoader {
             throws SQLException, LoadException {
         String rid = request.resourceId();
         prepareSession(coordinator, false);
-        lockResource(coordinator, rid, false);
+        claimResource(coordinator, rid, false);
         NewTable table = null;
         boolean swapped = false;
         try {
             checkNotCancelled(self);
-            Plan plan = plan(coordinator, request);
+            Plan plan = plan(coordinator, request, coordinator);
             table = NewTable.staged(rid, plan.columns());
             List<IndexSpec> specs = IndexPlan.of(table, settings, plan.ftsFieldTypes(), plan.liveIndexes(),
                     plan.liveColumnIds(), plan.warnings());
@@ -239,13 +244,15 @@ public class DatastoreLoader {
             long indexMillis = millisSince(indexStart);
             checkNotCancelled(self);
 
+            beforeSwap(coordinator, request, plan);
             long swapStart = System.nanoTime();
             coordinator.setAutoCommit(false);
             prepareSession(coordinator, true);
             TableSwap.Outcome outcome;
             try {
                 outcome = new TableSwap(coordinator, settings, request, table, plan.columns(), built, later, rows,
-                        TableSwap.Clock.SYSTEM).run();
+                        plan.start(), TableSwap.Clock.SYSTEM).run();
+                plan.warnings().addAll(outcome.warnings());
                 checkNotCancelled(self);
                 coordinator.commit();
                 swapped = true;
@@ -278,10 +285,11 @@ public class DatastoreLoader {
      */
     private record Plan(List<LoadResult.Column> columns, List<ColumnType> types, Set<Integer> stripped,
                         List<String> ftsFieldTypes, List<LiveTableReader.LiveIndex> liveIndexes, List<String> liveColumnIds,
-                        List<String> warnings) {
+                        List<String> warnings, LoadStart start) {
     }
 
-    private Plan plan(Connection connection, LoadRequest request) throws SQLException, LoadException {
+    /** @param counts an autocommit connection, to count the live table's rows without keeping a lock on it */
+    private Plan plan(Connection connection, LoadRequest request, Connection counts) throws SQLException, LoadException {
         LiveTableReader reader = new LiveTableReader(connection);
         Optional<LiveTable> live = reader.describe(request.resourceId());
         rejectIfSuperseded(request, live);
@@ -291,8 +299,23 @@ public class DatastoreLoader {
                 ? reader.indexes(reader.tableOid(request.resourceId()).orElseThrow())
                 : List.of();
         List<String> liveColumnIds = live.map(t -> t.columns().stream().map(LiveTable.Column::id).toList()).orElse(List.of());
+        LoadStart start = live.isEmpty() ? LoadStart.FIRST_LOAD
+                : new LoadStart(true, Set.copyOf(liveIndexes.stream().map(LiveTableReader.LiveIndex::name).toList()),
+                        ConcurrentWrites.mark(counts, request.resourceId()));
         return new Plan(columns, columns.stream().map(LoadResult.Column::type).toList(), strippedColumns(columns, live),
-                settings.ftsFieldTypesFor(request.ckan()), liveIndexes, liveColumnIds, warnings);
+                settings.ftsFieldTypesFor(request.ckan()), liveIndexes, liveColumnIds, warnings, start);
+    }
+
+    /**
+     * Just before the swap: a resource CKAN deleted during the load is not brought back, and writes
+     * made to the live table meanwhile, which the swap replaces, are reported.
+     */
+    /** @param counts an autocommit connection, as for {@link #plan} */
+    private static void beforeSwap(Connection counts, LoadRequest request, Plan plan) throws SQLException, LoadException {
+        if (!request.stillInCkan().stillExists()) {
+            throw new ResourceGoneException("the resource was deleted in CKAN while the file was loading; nothing was loaded");
+        }
+        ConcurrentWrites.since(counts, request.resourceId(), plan.start().writes()).ifPresent(plan.warnings()::add);
     }
 
     /**
@@ -380,6 +403,21 @@ public class DatastoreLoader {
     private static void lockResource(Connection connection, String resourceId, boolean transactionOnly) throws SQLException {
         String lock = transactionOnly ? "pg_advisory_xact_lock" : "pg_advisory_lock";
         Jdbc.call(connection, "SELECT pg_catalog." + lock + "(?)", advisoryKey(resourceId));
+    }
+
+    /**
+     * Takes the resource's lock for a load, or refuses at once when another load holds it: waiting
+     * for it would hold a consumer (and count against the job's timeout) for as long as that load
+     * runs, so the job is handed back and runs after it.
+     */
+    private static void claimResource(Connection connection, String resourceId, boolean transactionOnly)
+            throws SQLException, ResourceBusyException {
+        String lock = transactionOnly ? "pg_try_advisory_xact_lock" : "pg_try_advisory_lock";
+        boolean locked = Jdbc.single(connection, "SELECT pg_catalog." + lock + "(?)", row -> row.getBoolean(1),
+                advisoryKey(resourceId));
+        if (!locked) {
+            throw new ResourceBusyException("another load of this resource is running; this one runs after it");
+        }
     }
 
     private static boolean tryLockResource(Connection connection, String resourceId) throws SQLException {

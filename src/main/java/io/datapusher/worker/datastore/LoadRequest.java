@@ -14,9 +14,19 @@ import java.time.Instant;
  * @param ckan       the CKAN release whose DataStore this is: its Data Dictionary format and defaults
  * @param jobCreatedAt when the job was created: a load older than the live table's is superseded
  *                     (null skips that check)
+ * @param stillInCkan asked just before the swap: a resource deleted in CKAN meanwhile is not loaded
  */
 public record LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan,
-                          Instant jobCreatedAt) {
+                          Instant jobCreatedAt, ResourceCheck stillInCkan) {
+
+    public LoadRequest {
+        stillInCkan = stillInCkan == null ? ResourceCheck.NONE : stillInCkan;
+    }
+
+    public LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan,
+                       Instant jobCreatedAt) {
+        this(resourceId, jobId, hash, analysis, ckan, jobCreatedAt, ResourceCheck.NONE);
+    }
 
     public LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan) {
         this(resourceId, jobId, hash, analysis, ckan, null);

@@ -38,7 +38,9 @@ final class TableSwap {
     private final List<IndexSpec> indexes;
     private final List<IndexSpec> deferred;
     private final long rows;
+    private final LoadStart start;
     private final Clock clock;
+    private final List<String> warnings = new ArrayList<>();
 
     /** Time source and sleeper, replaceable so the retry logic can be reasoned about. */
     interface Clock {
@@ -59,7 +61,8 @@ final class TableSwap {
         };
     }
 
-    record Outcome(boolean replaced, int attempts) {
+    /** @param warnings what the job should say about the swap: indexes added during the load that could not follow */
+    record Outcome(boolean replaced, int attempts, List<String> warnings) {
     }
 
     /**
@@ -69,9 +72,10 @@ final class TableSwap {
      * @param aliasDefinition how a CKAN alias of the live table reads, when a view selects from it directly
      */
     private record LiveState(boolean exists, Map<String, String> columnComments, List<AclEntry> grants,
-                             List<DependentView> views, List<UserTrigger> triggers, String aliasDefinition) {
+                             List<DependentView> views, List<UserTrigger> triggers, String aliasDefinition,
+                             List<LiveTableReader.LiveIndex> indexes) {
 
-        static final LiveState NONE = new LiveState(false, Map.of(), List.of(), List.of(), List.of(), null);
+        static final LiveState NONE = new LiveState(false, Map.of(), List.of(), List.of(), List.of(), null, List.of());
     }
 
     /** The names PostgreSQL gave a table built in the load's transaction: its {@code _id} sequence and primary key. */
@@ -83,9 +87,11 @@ final class TableSwap {
      * @param deferred the indexes to be built once the table is live, recorded in the marker so that
      *                 a resumed job builds them if this one cannot
      * @param rows     how many rows the new table holds
+     * @param start    the live table as the load found it, to tell what changed since
      */
     TableSwap(Connection connection, LoaderSettings settings, LoadRequest request, NewTable table,
-              List<LoadResult.Column> columns, List<IndexSpec> indexes, List<IndexSpec> deferred, long rows, Clock clock) {
+              List<LoadResult.Column> columns, List<IndexSpec> indexes, List<IndexSpec> deferred, long rows, LoadStart start,
+              Clock clock) {
         this.connection = connection;
         this.settings = settings;
         this.request = request;
@@ -94,6 +100,7 @@ final class TableSwap {
         this.indexes = indexes;
         this.deferred = deferred;
         this.rows = rows;
+        this.start = start;
         this.clock = clock;
     }
 
@@ -108,9 +115,10 @@ final class TableSwap {
             execute("SAVEPOINT dpw_swap");
             try {
                 setLocal("lock_timeout", timeout + "ms");
+                warnings.clear();
                 boolean replaced = attempt();
                 execute("RELEASE SAVEPOINT dpw_swap");
-                return new Outcome(replaced, attempts);
+                return new Outcome(replaced, attempts, List.copyOf(warnings));
             } catch (SQLException e) {
                 rollbackAttempt(e);
                 if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
@@ -155,6 +163,7 @@ final class TableSwap {
         List<AclEntry> defaultGrants = table.isStaged() ? defaultPrivileges(reader) : List.of();
         writeColumnComments(live.columnComments());
         long newOid = replaceLiveTable(reader, live.exists());
+        new IndexesAddedDuringLoad(connection, request.resourceId(), start, indexes, columns, warnings).apply(live.indexes());
         recreateViews(live.views(), live.aliasDefinition(), reader);
         restoreGrants(reader, newOid, defaultGrants, live);
         recreateTriggers(live.triggers());
@@ -172,6 +181,11 @@ final class TableSwap {
             // The table may have been replaced between the lookup and the lock.
             oid = reader.tableOid(rid);
         }
+        if (oid.isEmpty() && start.liveTable()) {
+            // CKAN dropped it (the resource, or its DataStore table, was deleted): the swap must not bring it back.
+            throw new ResourceGoneException("the live table was dropped while the file was loading (the resource or its"
+                    + " DataStore table was deleted in CKAN); nothing was loaded");
+        }
         return oid.isPresent() ? readLiveTable(reader, oid.getAsLong()) : LiveState.NONE;
     }
 
@@ -181,6 +195,11 @@ final class TableSwap {
         if (!foreignKeys.isEmpty()) {
             throw new LoadException("foreign keys of other tables point at the live table (" + String.join(", ", foreignKeys)
                     + "); replacing it would drop them, so nothing was changed");
+        }
+        List<String> dependents = SwapDependents.notCarriedOver(connection, oid);
+        if (!dependents.isEmpty()) {
+            throw new LoadException("replacing the live table would drop what depends on it and the worker does not recreate ("
+                    + String.join(", ", dependents) + "); remove them or load the file by hand. Nothing was changed");
         }
         Map<String, String> columnComments = reader.columnComments(oid);
         List<AclEntry> grants = reader.acl(oid);
@@ -193,7 +212,7 @@ final class TableSwap {
             }
         }
         String aliasDefinition = views.stream().anyMatch(DependentView::direct) ? probeAliasDefinition() : null;
-        return new LiveState(true, columnComments, grants, views, triggers, aliasDefinition);
+        return new LiveState(true, columnComments, grants, views, triggers, aliasDefinition, reader.indexes(oid));
     }
 
     /** The new table can take CKAN's names only once the old one has freed them. */

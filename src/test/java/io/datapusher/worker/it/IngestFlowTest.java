@@ -1,5 +1,6 @@
 package io.datapusher.worker.it;
 
+import io.datapusher.worker.datastore.Sql;
 import io.datapusher.worker.testsupport.EndToEndTest;
 import io.datapusher.worker.testsupport.IngestTestEnvironment;
 import io.datapusher.worker.testsupport.Jobs;
@@ -187,6 +188,32 @@ class IngestFlowTest extends EndToEndTest {
 
         broker.publishToQueue("{\"resource_id\": \"" + rid + "\", \"ignore_hash\": true}");
         assertEquals("complete", awaitNewest(rid, 3).getString("status"));
+    }
+
+    @Test
+    void aFileWhoseHashCkanHasButTheLiveTableWasNotLoadedFromIsLoaded() throws Exception {
+        String rid = loadedResource(CSV);
+        // Another loader (or a load whose end CKAN never heard of) filled the live table from another
+        // file; CKAN's hash still names this one.
+        datastore().writerExecute("COMMENT ON TABLE \"" + rid + "\" IS NULL", "DELETE FROM \"" + rid + "\"");
+
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        JsonPath job = awaitNewest(rid, 2);
+
+        assertEquals("complete", job.getString("status"), job.prettify());
+        assertEquals("3", datastore().queryOne("SELECT count(*) FROM \"" + rid + "\""));
+    }
+
+    @Test
+    void aFileWhoseHashCkanHasButAnotherFileIsLiveIsLoaded() throws Exception {
+        String rid = loadedResource(CSV);
+        String marker = datastore().queryOne("SELECT obj_description('\"" + rid + "\"'::regclass, 'pg_class')");
+        datastore().writerExecute("COMMENT ON TABLE \"" + rid + "\" IS "
+                + Sql.quoteLiteral(marker.replace(md5(CSV), md5("another file"))));
+
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+
+        assertEquals("complete", awaitNewest(rid, 2).getString("status"));
     }
 
     @Test

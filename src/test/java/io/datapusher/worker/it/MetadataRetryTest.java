@@ -1,10 +1,12 @@
 package io.datapusher.worker.it;
 
+import io.datapusher.worker.service.RunningJobs;
 import io.datapusher.worker.testsupport.EndToEndTest;
 import io.datapusher.worker.testsupport.IngestTestEnvironment;
 import io.datapusher.worker.testsupport.Jobs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 class MetadataRetryTest extends EndToEndTest {
+
+    @Inject
+    RunningJobs running;
 
     private static final String CSV = "name,amount\nAda,12\nGrace,7\n";
 
@@ -104,9 +109,13 @@ class MetadataRetryTest extends EndToEndTest {
         assertEquals("complete", done.getString("status"));
         String jobId = done.getString("job_id");
         String oid = tableOid(rid);
-        // The process died right after the commit, before the job row said so.
+        // "complete" is written before the delivery's follow-up (default views) and ack: rewriting the
+        // row while that follow-up still writes it would have the follow-up put "complete" back.
+        await().atMost(Duration.ofSeconds(20)).until(() -> !running.runsHere(UUID.fromString(jobId)));
+        // The process died right after the commit, before the job row said so. The version moves on
+        // as any write of the row moves it, so a stale write of it fails instead of undoing this.
         IngestTestEnvironment.jobsExecute("UPDATE ingest_job SET status = 'running', loaded_at = NULL, finished_at = NULL, "
-                + "heartbeat_at = now() - interval '1 hour' WHERE job_id = '" + jobId + "'");
+                + "heartbeat_at = now() - interval '1 hour', version = version + 1 WHERE job_id = '" + jobId + "'");
         ckan.solrDown(false);
 
         broker.publishToQueue("{\"resource_id\": \"" + rid + "\", \"job_id\": \"" + jobId + "\"}");

@@ -303,6 +303,17 @@ public final class FakeCkan implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes a resource as {@code resource_delete} does, as far as the worker can see: from then on
+     * {@code resource_show} answers 404. (CKAN's DataStore then drops its table; a test does that itself.)
+     */
+    public void deleteResource(String id) {
+        synchronized (lock) {
+            requireResource(id);
+            resources.remove(id);
+        }
+    }
+
     /** Marks the dataset of a resource private: anonymous reads and downloads get 403. */
     public void setPrivate(String id, boolean isPrivate) {
         synchronized (lock) {

@@ -4,6 +4,7 @@ import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.StepId;
 import io.datapusher.worker.config.CkanConfig;
 import io.datapusher.worker.datastore.DatastoreLoader;
+import io.datapusher.worker.datastore.LiveTable;
 import io.datapusher.worker.download.DownloadException;
 import io.datapusher.worker.download.DownloadedFile;
 import io.datapusher.worker.download.FileDownloader;
@@ -13,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * {@code download}: streams the file to disk with its md5. An unchanged file (same md5 as CKAN's
- * {@code hash}, the table already live, no {@code ignore_hash}) ends the job {@code skipped}.
+ * {@code hash} and as the live table's marker, no {@code ignore_hash}) ends the job {@code skipped}.
  */
 @ApplicationScoped
 public class DownloadStep implements IngestStep {
@@ -52,9 +53,20 @@ public class DownloadStep implements IngestStep {
         });
     }
 
+    /**
+     * CKAN's {@code hash} says which file CKAN last recorded, not which one the live table holds: a
+     * load that failed, another loader, or a table CKAN recreated can leave them apart. So the
+     * live table's marker, written by the swap that loaded it, must name this very file too; a
+     * table without one (loaded by another tool) or no table at all is loaded.
+     */
     private boolean isUnchanged(IngestContext context, DownloadedFile file) throws Exception {
-        return !context.ignoreHash()
-                && file.md5().equalsIgnoreCase(context.resource().hash())
-                && datastore.tableExists(context.resourceId());
+        if (context.ignoreHash() || !file.md5().equalsIgnoreCase(context.resource().hash())) {
+            return false;
+        }
+        return datastore.describe(context.resourceId())
+                .flatMap(LiveTable::marker)
+                .map(LiveTable.Marker::hash)
+                .filter(file.md5()::equalsIgnoreCase)
+                .isPresent();
     }
 }

@@ -1,15 +1,22 @@
 package io.datapusher.worker.saga.step;
 
 import io.datapusher.worker.StepId;
+import io.datapusher.worker.client.CkanClient;
+import io.datapusher.worker.client.CkanRejectedException;
+import io.datapusher.worker.client.CkanResource;
 import io.datapusher.worker.datastore.DatastoreLoader;
 import io.datapusher.worker.datastore.LiveButUnfinishedException;
 import io.datapusher.worker.datastore.LoadException;
 import io.datapusher.worker.datastore.LoadRequest;
 import io.datapusher.worker.datastore.LoadResult;
+import io.datapusher.worker.datastore.ResourceBusyException;
 import io.datapusher.worker.datastore.SupersededException;
 import io.datapusher.worker.service.Offload;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
 
 /**
  * {@code load}: the pivot. One DataStore transaction builds the new table and swaps it in; until it
@@ -18,10 +25,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class LoadStep implements IngestStep {
 
-    private final DatastoreLoader loader;
+    private static final Logger LOG = Logger.getLogger(LoadStep.class);
+    /** Longer than resource_show's own timeout and retries: the swap waits for CKAN's answer, never for ever. */
+    private static final Duration RESOURCE_CHECK_WAIT = Duration.ofMinutes(3);
 
-    public LoadStep(DatastoreLoader loader) {
+    private final DatastoreLoader loader;
+    private final CkanClient ckan;
+
+    public LoadStep(DatastoreLoader loader, CkanClient ckan) {
         this.loader = loader;
+        this.ckan = ckan;
     }
 
     @Override
@@ -32,7 +45,8 @@ public class LoadStep implements IngestStep {
     @Override
     public Uni<StepOutcome> execute(IngestContext context) {
         LoadRequest request = new LoadRequest(context.resourceId(), context.jobId().toString(),
-                context.file().md5(), context.analysis(), context.ckanVersion(), context.jobCreatedAt());
+                context.file().md5(), context.analysis(), context.ckanVersion(), context.jobCreatedAt(),
+                () -> stillInCkan(context.resourceId()));
         return Offload.blocking(() -> {
             try {
                 LoadResult result = loader.load(request);
@@ -40,6 +54,9 @@ public class LoadStep implements IngestStep {
                 return StepOutcome.done(describe(result), result.warnings());
             } catch (SupersededException e) {
                 throw StepFailure.superseded(e.getMessage(), e);
+            } catch (ResourceBusyException e) {
+                // Handed back with the redelivery backoff, so that the consumer takes other jobs meanwhile.
+                throw StepFailure.outage(e.getMessage(), e);
             } catch (LiveButUnfinishedException e) {
                 // The message comes back and the job resumes past the pivot, finishing what is left.
                 throw StepFailure.outage(e.getMessage() + "; the job will finish it", e);
@@ -51,6 +68,25 @@ public class LoadStep implements IngestStep {
                 throw StepFailure.failed(e.getMessage(), e);
             }
         }).onCancellation().invoke(() -> loader.cancel(request.jobId()));
+    }
+
+    /**
+     * Whether CKAN still has the resource, asked on the load's own (blocking) thread just before the
+     * swap. CKAN answers 404 for a deleted resource; when it cannot answer, the load goes on, as a
+     * resource is rarely deleted during an outage and the swap still refuses to bring back a live
+     * table that was dropped.
+     */
+    private boolean stillInCkan(String resourceId) {
+        try {
+            CkanResource resource = ckan.resourceShow(resourceId).await().atMost(RESOURCE_CHECK_WAIT);
+            return resource.extras() == null || !"deleted".equals(resource.extras().path("state").asText());
+        } catch (CkanRejectedException e) {
+            return e.status() != 404;
+        } catch (RuntimeException e) {
+            LOG.warnf("Resource %s: could not ask CKAN whether it still exists before the swap, loading anyway: %s",
+                    resourceId, e.getMessage());
+            return true;
+        }
     }
 
     private static String describe(LoadResult result) {
