@@ -22,7 +22,7 @@ class TempFileSweeperTest {
 
     @Test
     void aTempFileOfAJobThatIsNotRunningIsRemoved() throws Exception {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path tmp = IngestTestEnvironment.tempDir();
         Path orphan = Files.writeString(tmp.resolve("dpw-" + UUID.randomUUID() + "-1234.download"), "half a file");
         Path unrelated = Files.writeString(tmp.resolve("not-ours-" + UUID.randomUUID()), "keep me");
         try {

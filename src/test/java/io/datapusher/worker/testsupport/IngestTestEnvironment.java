@@ -2,6 +2,9 @@ package io.datapusher.worker.testsupport;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -19,6 +22,7 @@ public class IngestTestEnvironment implements QuarkusTestResourceLifecycleManage
     private static volatile DatastoreTestDatabase datastore;
     private static volatile String vhost;
     private static volatile String jobsDatabase;
+    private static volatile Path tempDir;
 
     /** The DataStore database of the running test run. */
     public static DatastoreTestDatabase datastore() {
@@ -32,6 +36,15 @@ public class IngestTestEnvironment implements QuarkusTestResourceLifecycleManage
              Statement st = c.createStatement()) {
             st.execute(sql);
         }
+    }
+
+    /**
+     * The test run's INGEST_TEMP_DIR. Its own, because the temp file sweeper removes every
+     * {@code dpw-*} file whose job its jobs database does not know as running: in a shared temp dir,
+     * runs in parallel (other checkouts) would delete each other's downloads mid-load.
+     */
+    public static Path tempDir() {
+        return tempDir;
     }
 
     /** The RabbitMQ virtual host of the running test run. */
@@ -50,6 +63,7 @@ public class IngestTestEnvironment implements QuarkusTestResourceLifecycleManage
             }
             datastore = new DatastoreTestDatabase();
             vhost = TestServices.createVhost();
+            tempDir = Files.createTempDirectory("dpw-test-run-");
             TestServices.RabbitMq rabbit = TestServices.rabbitMq();
 
             Map<String, String> config = new HashMap<>();
@@ -58,6 +72,7 @@ public class IngestTestEnvironment implements QuarkusTestResourceLifecycleManage
             config.put("quarkus.datasource.username", pg.user());
             config.put("quarkus.datasource.password", pg.password());
             config.put("datastore.write-url", datastore.writeUrl());
+            config.put("ingest.temp.dir", tempDir.toString());
             config.put("rabbitmq-host", rabbit.host());
             config.put("rabbitmq-port", String.valueOf(rabbit.port()));
             config.put("rabbitmq-username", rabbit.username());
@@ -71,6 +86,7 @@ public class IngestTestEnvironment implements QuarkusTestResourceLifecycleManage
 
     @Override
     public void stop() {
+        deleteTempDir();
         try {
             if (datastore != null) {
                 datastore.close();
@@ -83,6 +99,17 @@ public class IngestTestEnvironment implements QuarkusTestResourceLifecycleManage
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot remove the test databases and broker", e);
+        }
+    }
+
+    private static void deleteTempDir() {
+        if (tempDir == null) {
+            return;
+        }
+        try (var files = Files.walk(tempDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a leftover directory in the system temp dir harms no later run
         }
     }
 }
