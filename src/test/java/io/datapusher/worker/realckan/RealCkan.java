@@ -338,7 +338,10 @@ final class RealCkan {
                 throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout + "; see " + log);
             }
             List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-            Files.write(log, lines, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            // up.sh and `ckan user token add` print API tokens: the log keeps only that there was one
+            Files.write(log, lines.stream().map(line -> line.replaceAll(
+                            "eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+", "<API token>")).toList(),
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
             if (process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue() + "; see " + log);
             }
