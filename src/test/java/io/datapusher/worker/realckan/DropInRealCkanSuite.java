@@ -101,7 +101,7 @@ abstract class DropInRealCkanSuite {
         env.put("INGEST_METADATA_RETRY_MAX_DELAY", "2s");
         env.put("INGEST_TEMP_DIR", Files.createDirectories(dir.resolve("tmp")).toAbsolutePath().toString());
         env.put(WorkerProcess.LOG_DIR, dir.toString());
-        worker = WorkerProcess.start("worker", env);
+        worker = WorkerProcess.start("worker-" + version.selector(), env);
     }
 
     @AfterAll
