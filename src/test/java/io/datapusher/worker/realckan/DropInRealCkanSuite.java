@@ -75,7 +75,8 @@ abstract class DropInRealCkanSuite {
         RealCkan.assumeAvailable();
         Files.createDirectories(dir);
         started = System.nanoTime();
-        ckan = configure(RealCkan.startFresh(version, log));
+        ckan = RealCkan.startFresh(version, log);
+        ckan = configure(ckan);
         TestServices.Postgres pg = TestServices.postgres();
         TestServices.RabbitMq rabbit = TestServices.rabbitMq();
         jobsDatabase = "dpw_jobs_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);

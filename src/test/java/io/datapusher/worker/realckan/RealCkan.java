@@ -62,8 +62,15 @@ final class RealCkan {
             // 15 minutes: the first 2.11 or 2.12 start on a new machine builds a Debian 13 root filesystem
             lines = run(version, log, Duration.ofMinutes(15), "bash", HOME.resolve("up.sh").toString());
         } catch (IllegalStateException cannotStart) {
-            Assumptions.abort("skipped: CKAN " + version.selector() + " could not start: " + cannotStart.getMessage()
-                    + "\n" + tail(log, 15));
+            String reason = "skipped: CKAN " + version.selector() + " could not start: " + cannotStart.getMessage()
+                    + "\n" + tail(log, 15);
+            try {
+                // whatever up.sh started before it failed
+                run(version, log, Duration.ofMinutes(2), "bash", HOME.resolve("down.sh").toString());
+            } catch (IllegalStateException alreadyDown) {
+                // nothing was left running
+            }
+            Assumptions.abort(reason);
             throw cannotStart;
         }
         RealCkan ckan = new RealCkan(version, settings(lines));
