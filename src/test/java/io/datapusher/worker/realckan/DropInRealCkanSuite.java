@@ -273,7 +273,10 @@ abstract class DropInRealCkanSuite {
 
     /**
      * Issue 15: an editor may link or claim any URL, but what the worker fetches with CKAN's
-     * sysadmin token must never hand them another organisation's private file.
+     * sysadmin token must never hand them another organisation's private file. (CKAN 2.10-2.12
+     * accept {@code url_type: upload} with a URL through the API, and then show the resource's own
+     * download URL under the claimed file name, a file that was never stored: a 500.) Each job ends
+     * in an error, or in a table without the secret row.
      */
     @Test
     void g_anEditorCannotReadAPrivateFileThroughTheWorker() throws Exception {
