@@ -22,23 +22,24 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real CKAN 2.10 with its own {@code datastore} and {@code datapusher} plugins, started by
- * {@code ../shared/real-ckan/up.sh} (only Solr is faked, and can be switched down). The suite uses
- * it as an operator and a curator would: the Action API with a sysadmin token, a file upload, the
- * DataStore tab page, the {@code ckan} command line. Its {@code ckan.datapusher.url} is
- * {@value #DATAPUSHER_URL}, where the suite runs the worker.
+ * A real CKAN (2.10, 2.11 or 2.12) with its own {@code datastore} and {@code datapusher} plugins,
+ * started by {@code ../shared/real-ckan/up.sh} (only Solr is faked, and can be switched down). The
+ * suite uses it as an operator and a curator would: the Action API with a sysadmin's or an editor's
+ * token, a file upload, the DataStore tab and Data Dictionary pages, the {@code ckan} command line.
+ * Its {@code ckan.datapusher.url} is {@code http://127.0.0.1:<version's worker port>/}, where the
+ * suite runs the worker.
  */
 final class RealCkan {
 
     static final Path HOME = Path.of("../shared/real-ckan");
-    static final int WORKER_PORT = 8800;
-    static final String DATAPUSHER_URL = "http://127.0.0.1:" + WORKER_PORT + "/";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    private final RealCkanVersion version;
     private final Map<String, String> env;
 
-    private RealCkan(Map<String, String> env) {
+    private RealCkan(RealCkanVersion version, Map<String, String> env) {
+        this.version = version;
         this.env = env;
     }
 
@@ -54,9 +55,49 @@ final class RealCkan {
      * datasets, tables and tasks of an earlier one (and {@code ckan datapusher resubmit}, which
      * reloads every table, stays quick).
      */
-    static RealCkan startFresh(Path log) throws Exception {
-        run(log, Duration.ofMinutes(2), "bash", HOME.resolve("down.sh").toString(), "--purge");
-        List<String> lines = run(log, Duration.ofMinutes(15), "bash", HOME.resolve("up.sh").toString());
+    static RealCkan startFresh(RealCkanVersion version, Path log) throws Exception {
+        List<String> lines;
+        try {
+            run(version, log, Duration.ofMinutes(2), "bash", HOME.resolve("down.sh").toString(), "--purge");
+            // 15 minutes: the first 2.11 or 2.12 start on a new machine builds a Debian 13 root filesystem
+            lines = run(version, log, Duration.ofMinutes(15), "bash", HOME.resolve("up.sh").toString());
+        } catch (IllegalStateException cannotStart) {
+            String reason = "skipped: CKAN " + version.selector() + " could not start: " + cannotStart.getMessage()
+                    + "\n" + tail(log, 15);
+            try {
+                // whatever up.sh started before it failed
+                run(version, log, Duration.ofMinutes(2), "bash", HOME.resolve("down.sh").toString());
+            } catch (IllegalStateException alreadyDown) {
+                // nothing was left running
+            }
+            Assumptions.abort(reason);
+            throw cannotStart;
+        }
+        RealCkan ckan = new RealCkan(version, settings(lines));
+        String reported = ckan.action("status_show", Map.of()).path("ckan_version").asText();
+        if (!version.statusShowVersion().equals(reported)) {
+            throw new IllegalStateException("CKAN_VERSION=" + version.selector() + " started CKAN " + reported);
+        }
+        return ckan;
+    }
+
+    /**
+     * Sets {@code ckan.ini} options with CKAN's {@code config-tool}, then restarts CKAN (keeping its
+     * databases and tokens) so that it reads them.
+     */
+    RealCkan reconfigured(Path log, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("config-tool", env.get("CKAN_INI")));
+        args.addAll(List.of(options));
+        ckanCommandWithoutIni(log, args);
+        stop(log);
+        return new RealCkan(version, settings(run(version, log, Duration.ofMinutes(15), "bash", HOME.resolve("up.sh").toString())));
+    }
+
+    RealCkanVersion version() {
+        return version;
+    }
+
+    private static Map<String, String> settings(List<String> lines) {
         Map<String, String> env = new HashMap<>();
         for (String line : lines) {
             int eq = line.indexOf('=');
@@ -65,13 +106,22 @@ final class RealCkan {
             }
         }
         if (!env.containsKey("CKAN_URL") || !env.containsKey("CKAN_DATAPUSHER_API_TOKEN")) {
-            throw new IllegalStateException("up.sh did not print CKAN's settings; see " + log);
+            throw new IllegalStateException("up.sh did not print CKAN's settings");
         }
-        return new RealCkan(env);
+        return env;
     }
 
     void stop(Path log) throws Exception {
-        run(log, Duration.ofMinutes(2), "bash", HOME.resolve("down.sh").toString());
+        run(version, log, Duration.ofMinutes(2), "bash", HOME.resolve("down.sh").toString());
+    }
+
+    private static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ")";
+        }
     }
 
     String url() {
@@ -100,16 +150,58 @@ final class RealCkan {
 
     /** POSTs an action with the sysadmin token and returns its {@code result}; fails on an error envelope. */
     JsonNode action(String name, Object body) throws IOException, InterruptedException {
+        return actionAs(token(), name, body);
+    }
+
+    /** POSTs an action with the given user's token and returns its {@code result}; fails on an error envelope. */
+    JsonNode actionAs(String userToken, String name, Object body) throws IOException, InterruptedException {
+        JsonNode envelope = envelope(userToken, name, body);
+        if (!envelope.path("success").asBoolean()) {
+            throw new IOException(name + " answered: " + envelope);
+        }
+        return envelope.path("result");
+    }
+
+    /** POSTs an action with the sysadmin token and returns CKAN's whole answer, an error included. */
+    JsonNode envelope(String userToken, String name, Object body) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/api/3/action/" + name))
-                .timeout(Duration.ofSeconds(60)).header("Authorization", token())
+                .timeout(Duration.ofSeconds(60)).header("Authorization", userToken)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
-        JsonNode envelope = JSON.readTree(response.body());
-        if (response.statusCode() != 200 || !envelope.path("success").asBoolean()) {
-            throw new IOException(name + " answered " + response.statusCode() + ": " + response.body());
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException notJson) {
+            throw new IOException(name + " answered " + response.statusCode() + ": " + response.body(), notJson);
         }
-        return envelope.path("result");
+    }
+
+    /**
+     * A CKAN user with an API token of their own, made with the {@code ckan} command line as an
+     * operator would; returns the token.
+     */
+    String userWithToken(Path log, String name) throws Exception {
+        ckanCommand(log, "user", "add", name, "email=" + name + "@example.org", "password=" + UUID.randomUUID());
+        String output = ckanCommand(log, "user", "token", "add", name, "suite");
+        return output.lines().map(String::trim).filter(line -> line.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"))
+                .reduce((first, last) -> last)
+                .orElseThrow(() -> new IllegalStateException("ckan user token add printed no token"));
+    }
+
+    /** The Data Dictionary form of a DataStore table, saved as a curator saves it in the browser. */
+    void saveDataDictionaryForm(String dataset, String resourceId, Map<String, String> form) throws IOException, InterruptedException {
+        StringBuilder body = new StringBuilder("save=");
+        form.forEach((key, value) -> body.append('&').append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(url() + "/dataset/" + dataset + "/dictionary/" + resourceId))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", token())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 302) {
+            throw new IOException("the Data Dictionary form answered " + response.statusCode() + ": " + response.body());
+        }
     }
 
     /** A dataset in a fresh organization. */
@@ -204,10 +296,15 @@ final class RealCkan {
 
     /** Runs the {@code ckan} command line (e.g. {@code datapusher resubmit -y}) and returns its output. */
     String ckanCommand(Path log, String... args) throws Exception {
-        Path ckan = Path.of(env.getOrDefault("REAL_CKAN_HOME", "/var/tmp/real-ckan"), "bin", "ckan");
-        List<String> command = new ArrayList<>(List.of(ckan.toString(), "-c", env.get("CKAN_INI")));
-        command.addAll(List.of(args));
-        return String.join("\n", run(log, Duration.ofMinutes(5), command.toArray(String[]::new)));
+        List<String> withIni = new ArrayList<>(List.of("-c", env.get("CKAN_INI")));
+        withIni.addAll(List.of(args));
+        return ckanCommandWithoutIni(log, withIni);
+    }
+
+    private String ckanCommandWithoutIni(Path log, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(version.home().resolve("bin").resolve("ckan").toString()));
+        command.addAll(args);
+        return String.join("\n", run(version, log, Duration.ofMinutes(5), command.toArray(String[]::new)));
     }
 
     /**
@@ -230,13 +327,15 @@ final class RealCkan {
         }
     }
 
-    private static List<String> run(Path log, Duration timeout, String... command) throws Exception {
+    private static List<String> run(RealCkanVersion version, Path log, Duration timeout, String... command) throws Exception {
         Files.createDirectories(log.getParent());
         Files.writeString(log, "\n$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         Path out = Files.createTempFile("real-ckan", ".out");
         try {
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().put("CKAN_VERSION", version.selector());
+            Process process = builder
                     .redirectOutput(out.toFile())
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -246,7 +345,10 @@ final class RealCkan {
                 throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout + "; see " + log);
             }
             List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-            Files.write(log, lines, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            // up.sh and `ckan user token add` print API tokens: the log keeps only that there was one
+            Files.write(log, lines.stream().map(line -> line.replaceAll(
+                            "eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+", "<API token>")).toList(),
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
             if (process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue() + "; see " + log);
             }

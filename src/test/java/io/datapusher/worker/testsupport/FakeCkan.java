@@ -209,9 +209,12 @@ public final class FakeCkan implements AutoCloseable {
 
     /**
      * Registers a resource from a (possibly partial) dict; missing keys get the defaults of contract
-     * 2.2. When {@code url} is absent and {@code url_type} is {@code upload} (the default), the url
-     * is this fake's download URL. Give an explicit {@code url} (and {@code url_type: null}) for a
-     * link to elsewhere. No file is served when {@code content} is null.
+     * 2.2. When {@code url_type} is {@code upload} (the default), the url is this fake's download URL
+     * of the resource itself: as in real CKAN 2.10, 2.11 and 2.12, whose resource dict keeps only the
+     * last path segment of an upload's stored url, a url given with {@code url_type: upload} (say,
+     * another resource's download URL) becomes this resource's own download URL under that file
+     * name. Give an explicit {@code url} (and {@code url_type: null}) for a link to elsewhere. No file
+     * is served when {@code content} is null.
      */
     public Map<String, Object> addResource(Map<String, Object> resource, byte[] content) {
         Map<String, Object> dict = new LinkedHashMap<>();
@@ -242,12 +245,12 @@ public final class FakeCkan implements AutoCloseable {
         if (dict.get("mimetype") == null) {
             dict.put("mimetype", mimetypeFor(String.valueOf(dict.get("format"))));
         }
-        if (dict.get("url") == null || dict.get("url").toString().isEmpty()) {
-            if ("upload".equals(dict.get("url_type"))) {
-                dict.put("url", downloadUrl(dict.get("package_id").toString(), id, dict.get("name").toString()));
-            } else {
-                dict.put("url", "");
-            }
+        boolean noUrl = dict.get("url") == null || dict.get("url").toString().isEmpty();
+        if ("upload".equals(dict.get("url_type"))) {
+            String given = noUrl ? dict.get("name").toString() : dict.get("url").toString();
+            dict.put("url", downloadUrl(dict.get("package_id").toString(), id, given.substring(given.lastIndexOf('/') + 1)));
+        } else if (noUrl) {
+            dict.put("url", "");
         }
         synchronized (lock) {
             resources.put(id, dict);
@@ -1000,15 +1003,23 @@ public final class FakeCkan implements AutoCloseable {
             Map<String, Object> dict = resources.get(id);
             byte[] content = files.get(id);
             Path disk = diskFiles.get(id);
-            if (dict == null || (content == null && disk == null)) {
-                return html(404, "404 Not Found", "Resource data not found");
+            if (dict == null) {
+                return html(404, "404 Not Found", "Resource not found");
             }
             Integer status = downloadStatus.get(id);
             if (status != null) {
                 return status >= 502 && status <= 504 ? proxyPage(status) : html(status, status + " Error", "Error");
             }
+            // CKAN checks the reader's access before it looks for the file
             if (privateResources.contains(id) && !isSysadmin(headers)) {
-                return html(403, "403 Forbidden", "Unauthorized to read resource " + id);
+                return html(403, "403 Forbidden", "Not authorized to download resource");
+            }
+            if (content == null && disk == null) {
+                // an upload whose file is not in storage (e.g. url_type "upload" set through the API
+                // with no file): real CKAN 2.10-2.12 fail with FileNotFoundError, an Internal Server Error
+                return "upload".equals(dict.get("url_type"))
+                        ? html(500, "500 Internal Server Error", "Internal server error")
+                        : html(404, "404 Not Found", "No download is available");
             }
             Object mimetype = dict.get("mimetype");
             String type = mimetype == null ? "application/octet-stream" : mimetype.toString();

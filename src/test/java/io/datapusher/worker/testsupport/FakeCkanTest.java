@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -112,6 +114,33 @@ class FakeCkanTest {
         ckan.downloadStatus(ID, 500);
         assertEquals(500, get(url).statusCode());
         assertEquals(2, ckan.downloads(ID));
+    }
+
+    /** As real CKAN 2.10, 2.11 and 2.12 answer (seen by the real-CKAN suite's editor test). */
+    @Test
+    void anUploadClaimingAnotherResourcesUrlIsServedFromItsOwnMissingFile() throws Exception {
+        String claimed = ckan.fileUrl(ID);
+        String other = UUID.randomUUID().toString();
+        Map<String, Object> resource = new HashMap<>();
+        resource.put("id", other);
+        resource.put("url", claimed);
+        resource.put("url_type", "upload");
+        ckan.addResource(resource);
+
+        String url = json(post("/api/3/action/resource_show", "{\"id\":\"" + other + "\"}", null)).at("/result/url").asText();
+        assertEquals(ckan.baseUrl() + "/dataset/" + ckan.resource(other).get("package_id") + "/resource/" + other
+                + "/download/" + claimed.substring(claimed.lastIndexOf('/') + 1), url, "CKAN keeps only the file name");
+        assertEquals(500, get(url).statusCode(), "CKAN's FileNotFoundError: no file was ever stored for it");
+    }
+
+    @Test
+    void aPrivateFileIsForbiddenToAnonymousReadersAndServedToTheSysadmin() throws Exception {
+        ckan.setPrivate(ID, true);
+
+        assertEquals(403, get(ckan.fileUrl(ID)).statusCode());
+        HttpResponse<String> sysadmin = http.send(HttpRequest.newBuilder(URI.create(ckan.fileUrl(ID)))
+                .header("Authorization", TOKEN).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("a,b\n1,2\n", sysadmin.body());
     }
 
     @Test

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.datapusher.worker.testsupport.TestServices;
 import io.datapusher.worker.testsupport.WorkerProcess;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.opentest4j.TestAbortedException;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,30 +34,59 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The worker as the DataPusher service of a real, stock CKAN 2.10 whose only change is the three
+ * The worker as the DataPusher service of a real, stock CKAN whose only change is the three
  * {@code ckan.ini} lines ({@code ckan.plugins = ... datastore datapusher}, {@code ckan.datapusher.url}
  * pointing at the worker, {@code ckan.datapusher.api_token} equal to the worker's CKAN_API_TOKEN).
  * Nothing here sends a message by hand: CKAN's own plugin, button and commands start every job.
+ *
+ * <p>What every version must show is here; one subclass per version ({@code DropInRealCkan210IT},
+ * ...) names the version in the report and adds what only that version can show. Each class starts
+ * its CKAN fresh and stops it afterwards, so the versions run one after the other. The worker's and
+ * the suite's logs go to {@code target/real-ckan/<version>/}.
  */
 @TestMethodOrder(MethodOrderer.MethodName.class)
-class DropInRealCkanIT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DropInRealCkanSuite {
 
-    private static final Path LOG = Path.of("target/real-ckan/suite.log");
-    private static final Duration LOAD = Duration.ofSeconds(90);
-    private static final String CSV = "station,temperature,measured\nA1,12.5,2024-01-01\nB2,9.25,2024-01-02\n"
+    static final Duration LOAD = Duration.ofSeconds(90);
+    static final String CSV = "station,temperature,measured\nA1,12.5,2024-01-01\nB2,9.25,2024-01-02\n"
             + "C3 river mouth,15,2024-01-03\n";
-    private static final String NEW_CSV = CSV + "D4,7.75,2024-01-04\n";
+    static final String NEW_CSV = CSV + "D4,7.75,2024-01-04\n";
 
-    private static RealCkan ckan;
-    private static WorkerProcess worker;
-    private static String jobsDatabase;
-    private static String vhost;
+    final RealCkanVersion version;
+    final Path dir;
+    final Path log;
+    RealCkan ckan;
+    WorkerProcess worker;
+    private String jobsDatabase;
+    private String vhost;
+    private long started;
+    private String skipReason;
+
+    DropInRealCkanSuite(RealCkanVersion version) {
+        this.dir = Path.of("target/real-ckan", version.selector());
+        this.log = dir.resolve("suite.log");
+        this.version = version;
+    }
+
+    /** What a version needs in ckan.ini beyond up.sh's settings (none by default). */
+    RealCkan configure(RealCkan started) throws Exception {
+        return started;
+    }
 
     @BeforeAll
-    static void startCkanAndTheWorkerAsItsDatapusher() throws Exception {
-        RealCkan.assumeAvailable();
-        Files.createDirectories(LOG.getParent());
-        ckan = RealCkan.startFresh(LOG);
+    void startCkanAndTheWorkerAsItsDatapusher() throws Exception {
+        try {
+            RealCkan.assumeAvailable();
+            Files.createDirectories(dir);
+            started = System.nanoTime();
+            ckan = RealCkan.startFresh(version, log);
+        } catch (TestAbortedException cannotStart) {
+            // failsafe's report drops a skip of the whole class: each test skips instead, saying why
+            skipReason = cannotStart.getMessage();
+            return;
+        }
+        ckan = configure(ckan);
         TestServices.Postgres pg = TestServices.postgres();
         TestServices.RabbitMq rabbit = TestServices.rabbitMq();
         jobsDatabase = "dpw_jobs_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -74,16 +107,21 @@ class DropInRealCkanIT {
         env.put("RABBITMQ_USERNAME", rabbit.username());
         env.put("RABBITMQ_PASSWORD", rabbit.password());
         env.put("RABBITMQ_VIRTUAL_HOST", vhost);
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(RealCkan.WORKER_PORT));
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(version.workerPort()));
         env.put("INGEST_METADATA_RETRY_INITIAL_DELAY", "1s");
         env.put("INGEST_METADATA_RETRY_MAX_DELAY", "2s");
-        env.put("INGEST_TEMP_DIR", Files.createDirectories(Path.of("target/real-ckan/tmp")).toAbsolutePath().toString());
-        env.put(WorkerProcess.LOG_DIR, "target/real-ckan");
-        worker = WorkerProcess.start("worker", env);
+        env.put("INGEST_TEMP_DIR", Files.createDirectories(dir.resolve("tmp")).toAbsolutePath().toString());
+        env.put(WorkerProcess.LOG_DIR, dir.toString());
+        worker = WorkerProcess.start("worker-" + version.selector(), env);
+    }
+
+    @BeforeEach
+    void skipWhereThisCkanCouldNotStart() {
+        Assumptions.assumeTrue(skipReason == null, () -> skipReason);
     }
 
     @AfterAll
-    static void stopEverything() throws Exception {
+    void stopEverything() throws Exception {
         if (worker != null) {
             worker.close();
         }
@@ -96,7 +134,10 @@ class DropInRealCkanIT {
             TestServices.deleteVhost(vhost);
         }
         if (ckan != null) {
-            ckan.stop(LOG);
+            ckan.stop(log);
+            Files.writeString(log, "\n# CKAN " + version.selector() + ": suite took "
+                    + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s, CKAN's start included\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         }
     }
 
@@ -140,7 +181,7 @@ class DropInRealCkanIT {
         String apiTableBefore = table(api);
         String oidBefore = oid(rid);
 
-        String output = ckan.ckanCommand(LOG, "datapusher", "resubmit", "-y");
+        String output = ckan.ckanCommand(log, "datapusher", "resubmit", "-y");
 
         assertTrue(output.contains("Submitting " + rid + "...OK"), output);
         assertTrue(output.contains("Submitting " + api + "...OK"), output);
@@ -166,7 +207,7 @@ class DropInRealCkanIT {
         ckan.pressUploadToDataStore(dataset, rid);
         await().atMost(LOAD).until(() -> jobs(rid) == jobsBefore + 1 && "complete".equals(state(rid)));
 
-        ckan.ckanCommand(LOG, "datapusher", "submit", dataset, "-y");
+        ckan.ckanCommand(log, "datapusher", "submit", dataset, "-y");
         await().atMost(LOAD).until(() -> jobs(rid) == jobsBefore + 2 && "complete".equals(state(rid)));
         awaitTask(pdf, "error");
         JsonNode error = ckan.datapusherStatus(pdf).path("task_info").path("error");
@@ -215,11 +256,81 @@ class DropInRealCkanIT {
         assertEquals(before, ckan.datapusherStatus(rid).path("task_info").path("logs").toString());
     }
 
-    private static void awaitTask(String rid, String state) {
+    @Test
+    void f_aTableTheWorkerLoadedHasTheIndexesDatastoreCreateGivesItsColumns() throws Exception {
+        String dataset = ckan.dataset();
+        String rid = ckan.upload(dataset, "temperatures.csv", "CSV", CSV.getBytes(StandardCharsets.UTF_8)).path("id").asText();
+        awaitTask(rid, "complete");
+        List<Map<String, String>> fields = new ArrayList<>();
+        for (JsonNode field : ckan.action("datastore_info", Map.of("id", rid)).path("fields")) {
+            fields.add(Map.of("id", field.path("id").asText(), "type", field.path("type").asText()));
+        }
+        String api = ckan.action("datastore_create", Map.of("resource", Map.of("package_id", dataset, "name", "the same columns"),
+                "fields", fields, "records", List.of())).path("resource_id").asText();
+
+        assertEquals(indexShapes(api), indexShapes(rid), "the worker indexes a table as this CKAN's datastore_create does");
+    }
+
+    /**
+     * Issue 15: an editor may link or claim any URL, but what the worker fetches with CKAN's
+     * sysadmin token must never hand them another organisation's private file. (CKAN 2.10-2.12
+     * accept {@code url_type: upload} with a URL through the API, and then show the resource's own
+     * download URL under the claimed file name, a file that was never stored: a 500.) Each job ends
+     * in an error, or in a table without the secret row.
+     */
+    @Test
+    void g_anEditorCannotReadAPrivateFileThroughTheWorker() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String editor = "editor" + suffix;
+        String editorToken = ckan.userWithToken(log, editor);
+        ckan.action("organization_create", Map.of("name", "org-a-" + suffix));
+        ckan.action("organization_member_create", Map.of("id", "org-a-" + suffix, "username", editor, "role", "editor"));
+        ckan.action("organization_create", Map.of("name", "org-b-" + suffix));
+        String secretDataset = ckan.action("package_create", Map.of("name", "secret-" + suffix, "owner_org", "org-b-" + suffix,
+                "private", true)).path("name").asText();
+        JsonNode secret = ckan.upload(secretDataset, "payroll.csv", "CSV",
+                "name,salary\nTOP-SECRET-ROW,999999\n".getBytes(StandardCharsets.UTF_8));
+        String secretId = secret.path("id").asText();
+        awaitTask(secretId, "complete");
+        String publicDataset = ckan.actionAs(editorToken, "package_create", Map.of("name", "open-" + suffix,
+                "owner_org", "org-a-" + suffix)).path("name").asText();
+        Map<String, Map<String, Object>> shapes = new java.util.LinkedHashMap<>();
+        shapes.put("a link to the private upload's download URL", Map.of("url", secret.path("url").asText()));
+        shapes.put("a link to the private table's DataStore dump", Map.of("url", ckan.url() + "/datastore/dump/" + secretId));
+        shapes.put("an upload that claims the private upload's URL", Map.of("url", secret.path("url").asText(), "url_type", "upload"));
+
+        List<String> leaks = new ArrayList<>();
+        StringBuilder outcomes = new StringBuilder();
+        for (Map.Entry<String, Map<String, Object>> shape : shapes.entrySet()) {
+            Map<String, Object> resource = new HashMap<>(shape.getValue());
+            resource.putAll(Map.of("package_id", publicDataset, "name", "copy.csv", "format", "CSV"));
+            String rid = ckan.actionAs(editorToken, "resource_create", resource).path("id").asText();
+            if (state(rid).isEmpty()) {
+                ckan.action("datapusher_submit", Map.of("resource_id", rid));
+            }
+            await().atMost(LOAD).pollInterval(Duration.ofMillis(500)).until(() -> List.of("complete", "error").contains(state(rid)));
+            String outcome = state(rid) + " " + ckan.datapusherStatus(rid).path("task_info").path("error").path("message").asText();
+            boolean table = !oid(rid).isEmpty();
+            outcomes.append("\n").append(shape.getKey()).append(": ").append(outcome).append(table ? ", table made" : ", no table");
+            if (table && !"0".equals(sql("SELECT count(*) FROM \"" + rid + "\" t WHERE t::text LIKE '%TOP-SECRET-ROW%'").get(0))) {
+                leaks.add(shape.getKey());
+            }
+        }
+
+        assertEquals(List.of(), leaks, "the private rows reached the editor's table:" + outcomes);
+    }
+
+    /** The table's index definitions with its own id and CKAN's generated index names taken out. */
+    List<String> indexShapes(String rid) throws Exception {
+        return sql("SELECT regexp_replace(replace(indexdef, '" + rid + "', 'T'), '^CREATE (UNIQUE )?INDEX \\S+ ON', "
+                + "'CREATE \\1INDEX ON') FROM pg_indexes WHERE tablename = '" + rid + "' ORDER BY 1");
+    }
+
+    void awaitTask(String rid, String state) {
         await().atMost(LOAD).pollInterval(Duration.ofMillis(500)).until(() -> state.equals(state(rid)));
     }
 
-    private static String state(String rid) throws Exception {
+    String state(String rid) throws Exception {
         try {
             return ckan.datapusherStatus(rid).path("status").asText();
         } catch (java.io.IOException noTaskYet) {
@@ -227,20 +338,20 @@ class DropInRealCkanIT {
         }
     }
 
-    private static int jobs(String rid) throws Exception {
+    int jobs(String rid) throws Exception {
         return worker.getJson("/api/jobs?resource_id=" + rid).size();
     }
 
-    private static String oid(String rid) throws Exception {
+    String oid(String rid) throws Exception {
         return sql("SELECT coalesce(to_regclass('public.\"" + rid + "\"')::oid::text, '')").get(0);
     }
 
-    private static String count(String rid) throws Exception {
+    String count(String rid) throws Exception {
         return sql("SELECT count(*) FROM \"" + rid + "\"").get(0);
     }
 
     /** Rows, column types and comments, indexes and the table's oid: everything a reload would change. */
-    private static String table(String rid) throws Exception {
+    String table(String rid) throws Exception {
         return String.join("\n", sql("SELECT to_regclass('public.\"" + rid + "\"')::oid::text"
                 + " UNION ALL SELECT md5(string_agg(t::text, ',' ORDER BY _id)) FROM \"" + rid + "\" t"
                 + " UNION ALL SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod) || ' '"
@@ -249,12 +360,12 @@ class DropInRealCkanIT {
                 + " UNION ALL SELECT string_agg(indexdef, ', ' ORDER BY indexname) FROM pg_indexes WHERE tablename = '" + rid + "'"));
     }
 
-    private static String md5(String text) throws Exception {
+    String md5(String text) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
                 .digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static List<String> sql(String query) throws Exception {
+    List<String> sql(String query) throws Exception {
         TestServices.Postgres pg = TestServices.postgres();
         try (Connection c = DriverManager.getConnection(ckan.datastoreJdbcUrl(), pg.user(), pg.password());
              Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
