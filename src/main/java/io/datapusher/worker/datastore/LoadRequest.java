@@ -14,11 +14,18 @@ import java.time.Instant;
  * @param ckan       the CKAN release whose DataStore this is: its Data Dictionary format and defaults
  * @param jobCreatedAt when the job was created: a load older than the live table's is superseded
  *                     (null skips that check)
+ * @param deadline   when the job's time is up: a load that has not swapped by then is cancelled, one
+ *                   that has goes on to the end (null: no deadline)
  */
 public record LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan,
-                          Instant jobCreatedAt) {
+                          Instant jobCreatedAt, Instant deadline) {
+
+    public LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan,
+                       Instant jobCreatedAt) {
+        this(resourceId, jobId, hash, analysis, ckan, jobCreatedAt, null);
+    }
 
     public LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan) {
-        this(resourceId, jobId, hash, analysis, ckan, null);
+        this(resourceId, jobId, hash, analysis, ckan, null, null);
     }
 }
