@@ -40,10 +40,10 @@ class StalledLoadTest {
 
     private static final long COPY_GATE = 77_001;
     private static final long INDEX_GATE = 77_002;
-    /** Rows far bigger than a socket's buffers: a stalled server stops its stream's writer at once. */
-    private static final int HUGE_ROW_CHARS = 4 << 20;
-    /** Two chunks in each of the two streams and a full queue of four: the file ends as they stall. */
-    private static final int HUGE_ROWS = 8;
+    /** Rows (each a chunk) bigger than what a socket's buffers take in while the server reads nothing. */
+    private static final int HUGE_ROW_CHARS = 8 << 20;
+    /** A chunk stuck in each of the two streams and a full queue of four: the file ends as they stall. */
+    private static final int HUGE_ROWS = 6;
     /** Longer than the 5 s the old hand-off of each end marker waited for room in the queue. */
     private static final Duration LONG_STALL = Duration.ofSeconds(11);
     private static final Duration BOUND = Duration.ofSeconds(60);
@@ -66,7 +66,7 @@ class StalledLoadTest {
 
     @Test
     void aLoadWhoseStreamsStallWhileTheQueueIsFullAtTheEndOfTheFileEndsWhenTheyResume() throws Exception {
-        gateTheCopy(false);
+        gateTheCopyBeforeItReads();
         close(COPY_GATE);
         CompletableFuture<LoadResult> load = start(loader(2), request("job-1", hugeRows(), null));
         await("both COPY streams wait at the gate").atMost(BOUND).until(() -> waitingAt(COPY_GATE) == 2);
@@ -187,6 +187,28 @@ class StalledLoadTest {
         try (Statement st = gateHolder.createStatement()) {
             st.execute("CREATE OR REPLACE FUNCTION public.populate_full_text_trigger() RETURNS trigger LANGUAGE plpgsql AS $$"
                     + " BEGIN " + body + " RETURN NEW; END $$");
+        }
+    }
+
+    /**
+     * Each COPY into a staging table waits at the COPY gate before the server reads any of its data,
+     * in a statement trigger added to the table as the load creates it.
+     */
+    private void gateTheCopyBeforeItReads() throws SQLException {
+        try (Statement st = gateHolder.createStatement()) {
+            st.execute("CREATE FUNCTION public.dpw_test_copy_gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " PERFORM pg_catalog.pg_advisory_xact_lock_shared(" + COPY_GATE + "); RETURN NULL; END $$");
+            st.execute("CREATE FUNCTION public.dpw_test_add_copy_gate() RETURNS event_trigger LANGUAGE plpgsql AS $$"
+                    + " DECLARE c record; BEGIN"
+                    + " FOR c IN SELECT t.tgrelid::regclass AS tbl FROM pg_catalog.pg_event_trigger_ddl_commands() d"
+                    + "  JOIN pg_catalog.pg_trigger t ON t.oid = d.objid JOIN pg_catalog.pg_class r ON r.oid = t.tgrelid"
+                    + "  JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace"
+                    + "  WHERE d.object_type = 'trigger' AND t.tgname = 'zfulltext' AND n.nspname = 'datapusher_staging' LOOP"
+                    + " EXECUTE format('CREATE TRIGGER dpw_test_copy_gate BEFORE INSERT ON %s FOR EACH STATEMENT"
+                    + " EXECUTE FUNCTION public.dpw_test_copy_gate()', c.tbl);"
+                    + " END LOOP; END $$");
+            st.execute("CREATE EVENT TRIGGER dpw_test_add_copy_gate ON ddl_command_end WHEN TAG IN ('CREATE TRIGGER')"
+                    + " EXECUTE FUNCTION public.dpw_test_add_copy_gate()");
         }
     }
 
