@@ -131,6 +131,7 @@ public class DatastoreLoader {
             Connection coordinator = open(self);
             return canStage(coordinator) ? loadStaged(coordinator, request, self) : loadInTransaction(coordinator, request, self);
         } catch (SQLException e) {
+            throwIfExpired(self);
             if (self.swapped) {
                 throw new LiveButUnfinishedException("the new data is live, but the load could not finish: "
                         + Sql.serverMessage(e), e);
@@ -143,9 +144,7 @@ public class DatastoreLoader {
             if (self.swapped && !(e instanceof LiveButUnfinishedException)) {
                 throw new LiveButUnfinishedException("the new data is live, but the load could not finish: " + e.getMessage(), e);
             }
-            if (self.expired && !self.swapped) {
-                throw new LoadException("the job ran past its deadline (INGEST_JOB_TIMEOUT) before its swap; nothing was changed", e);
-            }
+            throwIfExpired(self);
             if (self.cancelled && !self.swapped) {
                 throw new LoadException("the load was cancelled; nothing was changed", e);
             }
@@ -158,6 +157,16 @@ public class DatastoreLoader {
             }
             inFlight.remove(request.jobId(), self);
             self.connections.forEach(DatastoreLoader::closeQuietly);
+        }
+    }
+
+    /**
+     * A load cancelled by its deadline failed for that reason, whatever its connections said as they
+     * were cut off: not a DataStore outage, which would send the job back to run out of time again.
+     */
+    private static void throwIfExpired(InFlight self) throws LoadException {
+        if (self.expired && !self.swapped) {
+            throw new LoadException("the job ran past its deadline (INGEST_JOB_TIMEOUT) before its swap; nothing was changed");
         }
     }
 

@@ -102,6 +102,21 @@ class StalledLoadTest {
     }
 
     @Test
+    void aLoadWhoseDeadlinePassesBeforeItsSwapFailsForThatReasonAndNotAsAnOutage() throws Exception {
+        gateTheCopy(true);
+        close(COPY_GATE);
+        CompletableFuture<LoadResult> load = start(loader(2), request("job-1", hugeRows(), Instant.now().plusSeconds(3)));
+
+        await("the load ends although PostgreSQL never answers the cancel").atMost(BOUND).until(load::isDone);
+        ExecutionException e = assertThrows(ExecutionException.class, load::get);
+        LoadException failure = assertInstanceOf(LoadException.class, e.getCause());
+        assertTrue(failure.getMessage().contains("INGEST_JOB_TIMEOUT"), failure.getMessage());
+        assertFalse(failure.isTransient(), "a job retried as after an outage would only run out of time again");
+        assertTrue(resourceIsFree());
+        await("the staging table is dropped").atMost(BOUND).until(() -> stagingTables().isEmpty());
+    }
+
+    @Test
     void theWriteRolesOwnTimeoutsEndNeitherALongLoadNorTheSessionThatHoldsItsResource() throws Exception {
         try (Statement st = gateHolder.createStatement()) {
             for (String timeout : List.of("statement_timeout", "idle_session_timeout", "idle_in_transaction_session_timeout")) {
