@@ -22,7 +22,9 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongUnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +47,8 @@ final class CopyFill {
     private static final Pattern COPY_LINE = Pattern.compile("line (\\d+)");
     private static final Pattern COPY_COLUMN = Pattern.compile("column (.+?)(?::|$)");
     private static final String QUERY_CANCELED = "57014";
+    /** How often a waiting producer or stream looks whether the load stopped. */
+    private static final long POLL_MILLIS = 100;
 
     private CopyFill() {
     }
@@ -75,15 +79,23 @@ final class CopyFill {
         }
     }
 
+    /**
+     * @param cancelled whether the load was cancelled: the file's reading and every stream stop, and
+     *                  streams that do not stop are cut off (see {@link Parallel#join})
+     */
     static long parallel(List<Connection> connections, NewTable table, Analysis analysis, List<ColumnType> types,
-                         Set<Integer> stripped) throws SQLException, LoadException {
+                         Set<Integer> stripped, BooleanSupplier cancelled) throws SQLException, LoadException {
         BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(2 * connections.size());
         AtomicReference<Exception> failure = new AtomicReference<>();
+        BooleanSupplier stopped = () -> failure.get() != null || cancelled.getAsBoolean();
+        // Set once the last chunk is in the queue: a stream ends when it is set and the queue is empty.
+        // Not an end marker per stream, which a full queue could refuse and leave a stream waiting forever.
+        AtomicBoolean fileRead = new AtomicBoolean();
         List<Thread> streams = new ArrayList<>();
         for (Connection connection : connections) {
             streams.add(Parallel.start("dpw-copy", () -> {
                 try {
-                    new Stream(connection, table.copySql(true, false)).drain(queue, failure);
+                    new Stream(connection, table.copySql(true, false)).drain(queue, fileRead, stopped);
                 } catch (Exception e) {
                     if (failure.compareAndSet(null, e)) {
                         Parallel.cancelAll(connections);
@@ -91,48 +103,48 @@ final class CopyFill {
                 }
             }));
         }
-        ChunkingSink sink = new ChunkingSink(queue, failure);
+        ChunkingSink sink = new ChunkingSink(queue, stopped);
         long rows;
         try {
             rows = analysis.rowStream().copyTo(sink, types, stripped);
             sink.flush();
+            fileRead.set(true);
         } catch (IOException | RuntimeException e) {
             failure.compareAndSet(null, e instanceof StoppedByStream ? null : e);
             Parallel.cancelAll(connections);
             rows = -1;
         } finally {
-            if (failure.get() != null) {
+            if (stopped.getAsBoolean()) {
                 queue.clear();
             }
-            for (int i = 0; i < connections.size(); i++) {
-                sink.offer(Chunk.END);
-            }
         }
-        Parallel.join(streams);
+        Parallel.join(streams, connections, stopped);
         Exception first = failure.get();
         if (first instanceof IOException io) {
             throw new LoadException("reading the file for COPY failed: " + io.getMessage() + "; nothing was changed", io);
         }
         Parallel.rethrow(first);
+        if (cancelled.getAsBoolean()) {
+            throw new LoadException("the load was cancelled during COPY; nothing was changed");
+        }
         return rows;
     }
 
     /** Rows {@code firstRow}.. in file order, as CSV records that start with their {@code _id}. */
     private record Chunk(long firstRow, int rows, byte[] bytes) {
-        static final Chunk END = new Chunk(0, 0, new byte[0]);
     }
 
     /** The producer's side: numbers each row with its {@code _id} and cuts the rows into chunks. */
     private static final class ChunkingSink implements RowStream.RowSink {
         private final BlockingQueue<Chunk> queue;
-        private final AtomicReference<Exception> failure;
+        private final BooleanSupplier stopped;
         private final CharArrayWriter buffer = new CharArrayWriter(CHUNK_CHARS + 4096);
         private long firstRow = 1;
         private int rows;
 
-        ChunkingSink(BlockingQueue<Chunk> queue, AtomicReference<Exception> failure) {
+        ChunkingSink(BlockingQueue<Chunk> queue, BooleanSupplier stopped) {
             this.queue = queue;
-            this.failure = failure;
+            this.stopped = stopped;
         }
 
         @Override
@@ -163,25 +175,17 @@ final class CopyFill {
             rows = 0;
         }
 
+        /** Waits for room as long as the streams take chunks, however slowly; never once the load stops. */
         private void put(Chunk chunk) throws IOException {
             try {
-                while (!queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
-                    if (failure.get() != null) {
+                while (!queue.offer(chunk, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                    if (stopped.getAsBoolean()) {
                         throw new StoppedByStream();
                     }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
-            }
-        }
-
-        /** Hands over a chunk without waiting forever: after a failure nobody may be taking them. */
-        void offer(Chunk chunk) {
-            try {
-                queue.offer(chunk, 5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
     }
@@ -203,19 +207,25 @@ final class CopyFill {
             this.out = new PGCopyOutputStream(connection.unwrap(PGConnection.class), sql, 1 << 16);
         }
 
-        void drain(BlockingQueue<Chunk> queue, AtomicReference<Exception> failure) throws SQLException, LoadException {
+        void drain(BlockingQueue<Chunk> queue, AtomicBoolean fileRead, BooleanSupplier stopped)
+                throws SQLException, LoadException {
             try {
-                for (Chunk chunk = queue.take(); chunk != Chunk.END; chunk = queue.take()) {
-                    if (failure.get() != null) {
+                while (true) {
+                    Chunk chunk = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    if (stopped.getAsBoolean()) {
+                        cancelQuietly(out);
+                        return;
+                    }
+                    if (chunk == null) {
+                        // fileRead is set after the last chunk went in, so once it is, an empty queue stays empty
+                        if (fileRead.get() && queue.isEmpty()) {
+                            break;
+                        }
                         continue;
                     }
                     received.add(new long[] {lines + 1, chunk.firstRow(), chunk.rows()});
                     lines += chunk.rows();
                     out.write(chunk.bytes());
-                }
-                if (failure.get() != null) {
-                    cancelQuietly(out);
-                    return;
                 }
                 out.endCopy();
             } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import io.datapusher.worker.analyze.ColumnProfile;
 import io.datapusher.worker.analyze.ColumnType;
 import io.datapusher.worker.analyze.Misfit;
 import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,6 +24,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Loads an analysed file into the DataStore so that readers see the old table or the new one,
@@ -46,6 +52,14 @@ public class DatastoreLoader {
     private static final Logger LOG = Logger.getLogger(DatastoreLoader.class);
     private static final String QUERY_CANCELED = "57014";
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    /** After the parallel phases' own cut-off (they end within two graces), so the coordinator can clean up first. */
+    private static final Duration CUT_OFF_AFTER = Parallel.CANCEL_GRACE.multipliedBy(3);
+    /** Deadlines and the cut-off of loads that do not stop; its tasks only flag and close, never block. */
+    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "dpw-load-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final DatastoreConnections connections;
     private final LoaderSettings settings;
@@ -60,9 +74,46 @@ public class DatastoreLoader {
     /** The connections of one load, so that a cancel reaches all of them. */
     private static final class InFlight {
         final List<Connection> connections = new CopyOnWriteArrayList<>();
+        /** Each connection's backend, which may outlive a connection cut off on the worker's side. */
+        final Map<Connection, Integer> backends = new ConcurrentHashMap<>();
         volatile boolean cancelled;
+        /** Cancelled because the job's deadline passed before its swap. */
+        volatile boolean expired;
+        /** The swap is committing: the deadline no longer applies. */
+        private boolean committing;
         /** The swap committed: from here on a failure must not say that nothing changed. */
         volatile boolean swapped;
+
+        /** The deadline's cancel: only before the swap commits, as the data is live after it. */
+        synchronized boolean expire() {
+            if (committing || cancelled) {
+                return false;
+            }
+            expired = true;
+            cancelled = true;
+            return true;
+        }
+
+        /** Past this point the swap commits, unless the load was cancelled first. */
+        synchronized void startCommit() throws LoadException {
+            checkNotCancelled(this);
+            committing = true;
+        }
+
+        /** The backends of connections that were cut off: they may still be running, and holding locks. */
+        List<Integer> cutOffBackends() {
+            List<Integer> pids = new ArrayList<>();
+            backends.forEach((connection, pid) -> {
+                try {
+                    if (connection.isClosed()) {
+                        pids.add(pid);
+                    }
+                } catch (SQLException e) {
+                    pids.add(pid);
+                }
+            });
+            return pids;
+        }
     }
 
     public LoadResult load(LoadRequest request) throws LoadException {
@@ -73,10 +124,14 @@ public class DatastoreLoader {
         if (inFlight.putIfAbsent(request.jobId(), self) != null) {
             throw new LoadException("job " + request.jobId() + " is already loading");
         }
+        ScheduledFuture<?> deadline = request.deadline() == null ? null
+                : TIMERS.schedule(() -> expire(request.jobId(), self),
+                        Math.max(0, Duration.between(Instant.now(), request.deadline()).toMillis()), TimeUnit.MILLISECONDS);
         try {
             Connection coordinator = open(self);
             return canStage(coordinator) ? loadStaged(coordinator, request, self) : loadInTransaction(coordinator, request, self);
         } catch (SQLException e) {
+            throwIfExpired(self);
             if (self.swapped) {
                 throw new LiveButUnfinishedException("the new data is live, but the load could not finish: "
                         + Sql.serverMessage(e), e);
@@ -89,6 +144,7 @@ public class DatastoreLoader {
             if (self.swapped && !(e instanceof LiveButUnfinishedException)) {
                 throw new LiveButUnfinishedException("the new data is live, but the load could not finish: " + e.getMessage(), e);
             }
+            throwIfExpired(self);
             if (self.cancelled && !self.swapped) {
                 throw new LoadException("the load was cancelled; nothing was changed", e);
             }
@@ -96,9 +152,44 @@ public class DatastoreLoader {
         } catch (RuntimeException e) {
             throw new LoadException("the load failed unexpectedly: " + e + "; nothing was changed", e);
         } finally {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
             inFlight.remove(request.jobId(), self);
             self.connections.forEach(DatastoreLoader::closeQuietly);
         }
+    }
+
+    /**
+     * A load cancelled by its deadline failed for that reason, whatever its connections said as they
+     * were cut off: not a DataStore outage, which would send the job back to run out of time again.
+     */
+    private static void throwIfExpired(InFlight self) throws LoadException {
+        if (self.expired && !self.swapped) {
+            throw new LoadException("the job ran past its deadline (INGEST_JOB_TIMEOUT) before its swap; nothing was changed");
+        }
+    }
+
+    /**
+     * The job's deadline passed: a load that has not yet swapped is cancelled; one past its swap goes
+     * on, as its data is live and what is left (indexes on the live table) must be built.
+     */
+    private void expire(String jobId, InFlight self) {
+        if (self.expire()) {
+            LOG.warnf("Job %s: its deadline passed before the swap; cancelling its load", jobId);
+            stop(jobId, self);
+        }
+    }
+
+    /** Cancels the load's queries now, and cuts off its connections if it has not ended after a grace. */
+    private void stop(String jobId, InFlight self) {
+        Parallel.cancelAll(self.connections);
+        TIMERS.schedule(() -> {
+            if (inFlight.get(jobId) == self) {
+                LOG.warnf("Job %s: its load did not stop after a cancel; closing its DataStore connections", jobId);
+                Parallel.abortAll(self.connections);
+            }
+        }, CUT_OFF_AFTER.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -111,7 +202,7 @@ public class DatastoreLoader {
             return false;
         }
         running.cancelled = true;
-        Parallel.cancelAll(running.connections);
+        stop(jobId, running);
         return true;
     }
 
@@ -186,9 +277,10 @@ public class DatastoreLoader {
             TableSwap.Outcome outcome = new TableSwap(connection, settings, request, table, plan.columns(), built, List.of(),
                     rows, plan.start(), TableSwap.Clock.SYSTEM).run();
             plan.warnings().addAll(outcome.warnings());
-            checkNotCancelled(self);
+            self.startCommit();
             connection.commit();
             committed = true;
+            self.swapped = true;
             return new LoadResult(rows, plan.columns(), outcome.replaced(), copyMillis, indexMillis, millisSince(swapStart),
                     outcome.attempts(), 1, Instant.now(), 0, false, List.copyOf(plan.warnings()));
         } finally {
@@ -227,7 +319,7 @@ public class DatastoreLoader {
             checkNotCancelled(self);
 
             long copyStart = System.nanoTime();
-            long rows = CopyFill.parallel(workers, table, request.analysis(), plan.types(), plan.stripped());
+            long rows = CopyFill.parallel(workers, table, request.analysis(), plan.types(), plan.stripped(), () -> self.cancelled);
             setSequence(coordinator, table, rows);
             long copyMillis = millisSince(copyStart);
             checkNotCancelled(self);
@@ -239,7 +331,8 @@ public class DatastoreLoader {
             fillIdleConnections(coordinator, table, now, later);
             NewTable building = table;
             long indexStart = System.nanoTime();
-            List<IndexSpec> built = IndexBuild.parallel(workers, rid, now, spec -> spec.ddl(building), plan.warnings());
+            List<IndexSpec> built = IndexBuild.parallel(workers, rid, now, spec -> spec.ddl(building), plan.warnings(),
+                    () -> self.cancelled);
             analyze(coordinator, table.qualified());
             long indexMillis = millisSince(indexStart);
             checkNotCancelled(self);
@@ -253,7 +346,7 @@ public class DatastoreLoader {
                 outcome = new TableSwap(coordinator, settings, request, table, plan.columns(), built, later, rows,
                         plan.start(), TableSwap.Clock.SYSTEM).run();
                 plan.warnings().addAll(outcome.warnings());
-                checkNotCancelled(self);
+                self.startCommit();
                 coordinator.commit();
                 swapped = true;
                 self.swapped = true;
@@ -267,13 +360,13 @@ public class DatastoreLoader {
             long swapMillis = millisSince(swapStart);
 
             long laterStart = System.nanoTime();
-            boolean pending = !later.isEmpty() && !buildOnLive(coordinator, workers, rid, later, plan.warnings());
+            boolean pending = !later.isEmpty() && !buildOnLive(coordinator, workers, rid, later, plan.warnings(), self);
             return new LoadResult(rows, plan.columns(), outcome.replaced(), copyMillis, indexMillis, swapMillis,
                     outcome.attempts(), settings.parallelism(), liveAt, millisSince(laterStart), pending,
                     List.copyOf(plan.warnings()));
         } finally {
             if (!swapped && table != null) {
-                dropQuietly(coordinator, table);
+                discard(coordinator, table, self);
             }
             unlockQuietly(coordinator, rid);
         }
@@ -383,7 +476,12 @@ public class DatastoreLoader {
             // Sql.quoteLiteral relies on it: with it off a backslash in a label would change the literal.
             set(connection, "standard_conforming_strings", "on", local);
         }
+        // A role's or the database's own timeouts must not end a long build, nor the coordinator's
+        // session while it idles between phases: that would free the resource's lock under a running load.
+        set(connection, "statement_timeout", "0", local);
+        set(connection, "idle_in_transaction_session_timeout", "0", local);
         if (connection.getMetaData().getDatabaseMajorVersion() >= 14) {
+            set(connection, "idle_session_timeout", "0", local);
             // A backend whose worker died stops at its next check, and frees the resource's lock.
             set(connection, "client_connection_check_interval", settings.connectionCheckInterval().toMillis() + "ms", local);
         }
@@ -485,17 +583,17 @@ public class DatastoreLoader {
      * A failure leaves them in the marker, where a resumed job finds them; returns whether all were built.
      */
     private boolean buildOnLive(Connection coordinator, List<Connection> workers, String resourceId, List<IndexSpec> specs,
-                                List<String> warnings) throws LoadException {
+                                List<String> warnings, InFlight self) throws LoadException {
         try {
             List<String> found = new ArrayList<>();
-            IndexBuild.parallel(workers, resourceId, specs, spec -> spec.ddlOnLive(resourceId), found);
+            IndexBuild.parallel(workers, resourceId, specs, spec -> spec.ddlOnLive(resourceId), found, () -> self.cancelled);
             analyze(coordinator, Sql.publicTable(resourceId));
             forgetPendingIndexes(coordinator, resourceId);
             warnings.addAll(found);
             return true;
         } catch (SQLException | LoadException e) {
             String reason = e instanceof SQLException sql ? Sql.serverMessage(sql) : e.getMessage();
-            if (e instanceof LoadException load && load.isTransient() || e instanceof SQLException sql && isTransient(sql)) {
+            if (self.cancelled || e instanceof LoadException load && load.isTransient() || e instanceof SQLException sql && isTransient(sql)) {
                 throw new LiveButUnfinishedException("the new data is live, but its full-text indexes could not be built yet: "
                         + reason, e);
             }
@@ -508,10 +606,13 @@ public class DatastoreLoader {
     /**
      * Builds what a load that died after its swap left to build on the live table (its marker says
      * which indexes), under the resource's lock so that no other load is running. Returns how many
-     * were built.
+     * were built. {@link #cancel} with the same {@code jobId} stops it, as it stops a load.
      */
-    public int completePendingIndexes(String resourceId) throws SQLException, LoadException {
+    public int completePendingIndexes(String resourceId, String jobId) throws SQLException, LoadException {
         InFlight self = new InFlight();
+        if (inFlight.putIfAbsent(jobId, self) != null) {
+            throw new LoadException("job " + jobId + " is already loading");
+        }
         try {
             Connection coordinator = open(self);
             prepareSession(coordinator, false);
@@ -538,7 +639,8 @@ public class DatastoreLoader {
                         prepareSession(worker, false);
                         workers.add(worker);
                     }
-                    IndexBuild.parallel(workers, resourceId, missing, spec -> spec.ddlOnLive(resourceId), new ArrayList<>());
+                    IndexBuild.parallel(workers, resourceId, missing, spec -> spec.ddlOnLive(resourceId), new ArrayList<>(),
+                            () -> self.cancelled);
                     analyze(coordinator, Sql.publicTable(resourceId));
                 }
                 forgetPendingIndexes(coordinator, resourceId);
@@ -547,6 +649,7 @@ public class DatastoreLoader {
                 unlockQuietly(coordinator, resourceId);
             }
         } finally {
+            inFlight.remove(jobId, self);
             self.connections.forEach(DatastoreLoader::closeQuietly);
         }
     }
@@ -572,6 +675,7 @@ public class DatastoreLoader {
         try {
             Connection connection = connections.open();
             self.connections.add(connection);
+            self.backends.put(connection, connection.unwrap(PGConnection.class).getBackendPID());
             return connection;
         } catch (SQLException e) {
             throw new LoadException("cannot connect to the DataStore database: " + e.getMessage(), e);
@@ -663,12 +767,59 @@ public class DatastoreLoader {
         }
     }
 
-    private static void dropQuietly(Connection connection, NewTable table) {
+    private static boolean dropQuietly(Connection connection, NewTable table) {
         try {
             Jdbc.execute(connection, "DROP TABLE IF EXISTS " + table.qualified());
+            return true;
         } catch (SQLException e) {
-            LOG.warnf("Could not drop the staging table %s; the next load of the resource or the sweep will: %s",
-                    table.qualified(), Sql.serverMessage(e));
+            LOG.warnf("Could not drop the staging table %s: %s", table.qualified(), Sql.serverMessage(e));
+            return false;
+        }
+    }
+
+    /**
+     * Drops a failed load's staging table. Backends of connections that were cut off may still run
+     * (a socket whose peer never reads never tells them the worker is gone) and hold the table: they
+     * are the load's own, so they are ended first. A coordinator that was cut off leaves the drop to
+     * a fresh session, once its backend has let go of the resource.
+     */
+    private void discard(Connection coordinator, NewTable table, InFlight self) {
+        List<Integer> stuck = self.cutOffBackends();
+        try {
+            if (!coordinator.isClosed()) {
+                terminate(coordinator, stuck);
+                if (dropQuietly(coordinator, table)) {
+                    return;
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warnf("Could not end the backends of a cancelled load: %s", Sql.serverMessage(e));
+        }
+        closeQuietly(coordinator);
+        dropLeftover(table.resourceId(), stuck);
+    }
+
+    private static void terminate(Connection connection, List<Integer> backends) throws SQLException {
+        for (Integer pid : backends) {
+            // only if it is still the worker's own: a pid may be reused once its backend is gone
+            Jdbc.call(connection, "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity"
+                    + " WHERE pid = ? AND usename = current_user AND application_name = 'datapusher-worker'", pid);
+        }
+    }
+
+    private void dropLeftover(String resourceId, List<Integer> stuck) {
+        try (Connection connection = connections.open()) {
+            set(connection, "lock_timeout", Parallel.CANCEL_GRACE.toMillis() + "ms", false);
+            terminate(connection, stuck);
+            lockResource(connection, resourceId, false);
+            try {
+                Jdbc.execute(connection, "DROP TABLE IF EXISTS " + NewTable.staged(resourceId, List.of()).qualified());
+            } finally {
+                unlockQuietly(connection, resourceId);
+            }
+        } catch (SQLException e) {
+            LOG.warnf("Could not drop the staging table of resource %s; the sweep or the next load will: %s", resourceId,
+                    Sql.serverMessage(e));
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -67,18 +68,20 @@ final class IndexBuild {
      * others.
      */
     static List<IndexSpec> parallel(List<Connection> connections, String resourceId, List<IndexSpec> specs,
-                                    Function<IndexSpec, String> ddl, List<String> warnings) throws SQLException, LoadException {
+                                    Function<IndexSpec, String> ddl, List<String> warnings, BooleanSupplier cancelled)
+            throws SQLException, LoadException {
         List<IndexSpec> longestFirst = new ArrayList<>(specs);
         longestFirst.sort(Comparator.comparingInt(IndexSpec::weight).reversed());
         ConcurrentLinkedQueue<IndexSpec> queue = new ConcurrentLinkedQueue<>(longestFirst);
         List<IndexSpec> built = Collections.synchronizedList(new ArrayList<>());
         List<String> found = Collections.synchronizedList(new ArrayList<>());
         AtomicReference<Exception> failure = new AtomicReference<>();
+        BooleanSupplier stopped = () -> failure.get() != null || cancelled.getAsBoolean();
         List<Thread> threads = new ArrayList<>();
         for (Connection connection : connections) {
             threads.add(Parallel.start("dpw-index", () -> {
                 try (Statement st = connection.createStatement()) {
-                    for (IndexSpec spec = queue.poll(); spec != null && failure.get() == null; spec = queue.poll()) {
+                    for (IndexSpec spec = queue.poll(); spec != null && !stopped.getAsBoolean(); spec = queue.poll()) {
                         build(st, resourceId, spec, ddl.apply(spec), built, found);
                     }
                 } catch (Exception e) {
@@ -88,8 +91,11 @@ final class IndexBuild {
                 }
             }));
         }
-        Parallel.join(threads);
+        Parallel.join(threads, connections, stopped);
         Parallel.rethrow(failure.get());
+        if (cancelled.getAsBoolean()) {
+            throw new LoadException("the load was cancelled while building indexes");
+        }
         warnings.addAll(found);
         // CKAN's order, whatever order the connections finished in
         List<IndexSpec> ordered = new ArrayList<>(specs);

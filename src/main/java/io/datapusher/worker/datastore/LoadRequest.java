@@ -15,20 +15,27 @@ import java.time.Instant;
  * @param jobCreatedAt when the job was created: a load older than the live table's is superseded
  *                     (null skips that check)
  * @param stillInCkan asked just before the swap: a resource deleted in CKAN meanwhile is not loaded
+ * @param deadline   when the job's time is up: a load that has not swapped by then is cancelled, one
+ *                   that has goes on to the end (null: no deadline)
  */
 public record LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan,
-                          Instant jobCreatedAt, ResourceCheck stillInCkan) {
+                          Instant jobCreatedAt, ResourceCheck stillInCkan, Instant deadline) {
 
     public LoadRequest {
         stillInCkan = stillInCkan == null ? ResourceCheck.NONE : stillInCkan;
     }
 
     public LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan,
+                       Instant jobCreatedAt, ResourceCheck stillInCkan) {
+        this(resourceId, jobId, hash, analysis, ckan, jobCreatedAt, stillInCkan, null);
+    }
+
+    public LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan,
                        Instant jobCreatedAt) {
-        this(resourceId, jobId, hash, analysis, ckan, jobCreatedAt, ResourceCheck.NONE);
+        this(resourceId, jobId, hash, analysis, ckan, jobCreatedAt, ResourceCheck.NONE, null);
     }
 
     public LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan) {
-        this(resourceId, jobId, hash, analysis, ckan, null);
+        this(resourceId, jobId, hash, analysis, ckan, null, ResourceCheck.NONE, null);
     }
 }

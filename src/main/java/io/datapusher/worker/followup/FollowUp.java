@@ -12,6 +12,7 @@ import io.datapusher.worker.datapusherapi.CkanTaskState;
 import io.datapusher.worker.datapusherapi.JobDocument;
 import io.datapusher.worker.datastore.DatastoreLoader;
 import io.datapusher.worker.datastore.LiveTable;
+import io.datapusher.worker.datastore.LoadException;
 import io.datapusher.worker.service.IngestJobService;
 import io.datapusher.worker.service.JobMetrics;
 import io.datapusher.worker.service.Offload;
@@ -19,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -156,22 +158,44 @@ public class FollowUp {
             if (job == null) {
                 return Uni.createFrom().item(ByHand.unknown());
             }
-            boolean metadata = job.loadedAt != null && job.hash != null
-                    && (job.status == JobStatus.FAILED || job.status == JobStatus.METADATA_PENDING);
-            CallbackState callback = job.callback;
-            boolean callbackOwed = callback == CallbackState.FAILED || callback == CallbackState.PENDING;
-            if (!metadata && !callbackOwed && !job.viewsDue) {
-                String why = job.loadedAt == null
-                        ? "job " + jobId + " never loaded its data; submit the resource again instead"
-                        : "job " + jobId + " is " + job.status + "; there is nothing left to tell CKAN";
-                return Uni.createFrom().item(ByHand.nothingOwed(why));
+            if (job.loadedAt == null && job.status == JobStatus.FAILED) {
+                return loadedAfterAll(job).chain(loaded -> loaded ? retryByHand(jobId) : retryByHand(job));
             }
-            MetadataPendingEvent event = new MetadataPendingEvent(job.jobId, job.resourceId, 0, job.error, job.hash);
-            return jobs.reopenFollowUp(jobId, metadata, callbackOwed)
-                    .chain(() -> scheduler.retryNow(event))
-                    .chain(() -> jobs.find(jobId))
-                    .map(reopened -> ByHand.started(reopened.status));
+            return retryByHand(job);
         });
+    }
+
+    /**
+     * A job that ended failed without its load written down, although the live table's marker names
+     * it: its swap committed and then the job was cut short (as INGEST_JOB_TIMEOUT once did). Its
+     * load is written down now, so that a retry by hand finishes it like any loaded job.
+     */
+    private Uni<Boolean> loadedAfterAll(IngestJob job) {
+        return Offload.blocking(() -> datastore.describe(job.resourceId))
+                .map(live -> live.flatMap(LiveTable::marker)
+                        .filter(m -> job.jobId.toString().equals(m.jobId()) && m.hash() != null))
+                .chain(marker -> marker.isEmpty() ? Uni.createFrom().item(false)
+                        : jobs.recordLoaded(job.jobId, marker.get().hash(), job.rows == null ? 0 : job.rows, true,
+                                marker.get().loadedAt()).replaceWith(true));
+    }
+
+    private Uni<ByHand> retryByHand(IngestJob job) {
+        UUID jobId = job.jobId;
+        boolean metadata = job.loadedAt != null && job.hash != null
+                && (job.status == JobStatus.FAILED || job.status == JobStatus.METADATA_PENDING);
+        CallbackState callback = job.callback;
+        boolean callbackOwed = callback == CallbackState.FAILED || callback == CallbackState.PENDING;
+        if (!metadata && !callbackOwed && !job.viewsDue) {
+            String why = job.loadedAt == null
+                    ? "job " + jobId + " never loaded its data; submit the resource again instead"
+                    : "job " + jobId + " is " + job.status + "; there is nothing left to tell CKAN";
+            return Uni.createFrom().item(ByHand.nothingOwed(why));
+        }
+        MetadataPendingEvent event = new MetadataPendingEvent(job.jobId, job.resourceId, 0, job.error, job.hash);
+        return jobs.reopenFollowUp(jobId, metadata, callbackOwed)
+                .chain(() -> scheduler.retryNow(event))
+                .chain(() -> jobs.find(jobId))
+                .map(reopened -> ByHand.started(reopened.status));
     }
 
     /** Whether a job whose outcome is final still owes CKAN default views or its callback. */
@@ -190,6 +214,7 @@ public class FollowUp {
                         .chain(() -> settleDue(job.jobId, event));
             }
             return jobs.countMetadataAttempt(job.jobId)
+                    .chain(() -> finishLiveTable(job))
                     .chain(() -> patchMetadata(job.resourceId, event.hash()))
                     .chain(() -> {
                         LOG.infof("Follow-up of job %s: CKAN's metadata updated after %d attempt(s)", job.jobId,
@@ -307,6 +332,31 @@ public class FollowUp {
             return Uni.createFrom().voidItem();
         }
         return Offload.delay(wait);
+    }
+
+    /**
+     * Builds what the job's load left to build on the live table (its marker lists it), so that a
+     * job whose post-swap work was cut short ends with its table whole. A DataStore outage fails the
+     * round like a CKAN outage, so the next round tries again; any other failure is only logged.
+     */
+    private Uni<Void> finishLiveTable(IngestJob job) {
+        return Offload.blocking(() -> datastore.completePendingIndexes(job.resourceId, job.jobId.toString()))
+                .invoke(built -> {
+                    if (built > 0) {
+                        LOG.infof("Follow-up of job %s: built %d full-text index(es) left after its swap", job.jobId, built);
+                    }
+                })
+                .replaceWithVoid()
+                .onFailure(e -> !isDatastoreOutage(e)).recoverWithUni(e -> {
+                    LOG.warnf("Follow-up of job %s: the full-text indexes left after its swap could not be built: %s",
+                            job.jobId, e.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    private static boolean isDatastoreOutage(Throwable e) {
+        return e instanceof LoadException load && load.isTransient()
+                || e instanceof SQLException sql && new LoadException("", sql).isTransient();
     }
 
     /** The id of the job whose load replaced this one's, if any. */

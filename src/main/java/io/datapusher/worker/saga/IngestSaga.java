@@ -25,6 +25,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -66,13 +68,12 @@ public class IngestSaga {
 
     public Uni<SagaResult> run(IngestJob job) {
         IngestContext context = IngestContext.of(job);
+        context.deadline(Instant.now().plus(config.jobTimeout()));
         Progress progress = new Progress();
         return resumePoint(context, job)
                 .call(from -> from == StepId.UPDATE_METADATA ? finishLiveTable(context) : Uni.createFrom().voidItem())
                 .chain(from -> runFrom(indexOf(from), context, progress))
                 .chain(ending -> end(context, progress.step, ending))
-                .ifNoItem().after(config.jobTimeout()).failWith(() -> StepFailure.failed(
-                        "the job ran longer than INGEST_JOB_TIMEOUT (" + config.jobTimeout() + ")"))
                 .onFailure(StepFailure.class).recoverWithUni(f -> fail(context, progress.step, (StepFailure) f))
                 .eventually(() -> TempFiles.deleteWithPrefix(context.tempFilePrefix(), config.temp().dir()));
     }
@@ -92,7 +93,7 @@ public class IngestSaga {
         long started = System.nanoTime();
         LOG.infof("Job %s (resource %s): %s", context.jobId(), context.resourceId(), step.id());
         return jobs.stepStarted(context.jobId(), step.id())
-                .chain(() -> step.execute(context)
+                .chain(() -> withinDeadline(step, context)
                         .onFailure(e -> !(e instanceof StepFailure)).transform(e -> StepFailure.failed(
                                 step.id() + " failed unexpectedly: " + e.getMessage(), e)))
                 .invoke(() -> metrics.stepTook(step.id(), System.nanoTime() - started))
@@ -101,6 +102,26 @@ public class IngestSaga {
                 .call(outcome -> step.id() == StepId.LOAD ? recordPivot(context) : Uni.createFrom().voidItem())
                 .chain(outcome -> outcome.ending().isPresent() ? Uni.createFrom().item(outcome.ending())
                         : runFrom(index + 1, context, progress));
+    }
+
+    /**
+     * INGEST_JOB_TIMEOUT bounds the steps before the load. The load keeps the deadline itself, up to
+     * its swap (see {@link LoadStep}); what follows the swap is not bounded by it: the data is live,
+     * and ending the job failed then would tell CKAN a lie and leave the live table unfinished.
+     */
+    private Uni<StepOutcome> withinDeadline(IngestStep step, IngestContext context) {
+        if (indexOf(step.id()) >= indexOf(StepId.LOAD)) {
+            return step.execute(context);
+        }
+        Duration left = Duration.between(Instant.now(), context.deadline());
+        if (left.isNegative() || left.isZero()) {
+            return Uni.createFrom().failure(timedOut());
+        }
+        return step.execute(context).ifNoItem().after(left).failWith(this::timedOut);
+    }
+
+    private StepFailure timedOut() {
+        return StepFailure.failed("the job ran longer than INGEST_JOB_TIMEOUT (" + config.jobTimeout() + ")");
     }
 
     /**
@@ -137,7 +158,7 @@ public class IngestSaga {
      * outage sends the job back for later; any other failure is logged, as the data is live anyway.
      */
     private Uni<Void> finishLiveTable(IngestContext context) {
-        return Offload.blocking(() -> datastore.completePendingIndexes(context.resourceId()))
+        return Offload.blocking(() -> datastore.completePendingIndexes(context.resourceId(), context.jobId().toString()))
                 .invoke(built -> {
                     if (built > 0) {
                         LOG.infof("Job %s (resource %s): built %d full-text index(es) left after its swap", context.jobId(),
@@ -145,6 +166,7 @@ public class IngestSaga {
                     }
                 })
                 .replaceWithVoid()
+                .onCancellation().invoke(() -> datastore.cancel(context.jobId().toString()))
                 .onFailure(IngestSaga::isDatastoreOutage).transform(e -> StepFailure.outage(
                         "the DataStore database is unavailable, the job will be retried: " + e.getMessage(), e))
                 .onFailure(e -> !(e instanceof StepFailure)).recoverWithUni(e -> {

@@ -89,11 +89,11 @@ class StagedLoadTest {
                         ",\"pending_indexes\":{\"" + nameIndex + "\":\"USING gist (to_tsvector('english', \\\"name\\\"))\"}}}")));
         assertFalse(loader.describe(rid).orElseThrow().marker().orElseThrow().pendingIndexes().isEmpty());
 
-        assertEquals(1, loader.completePendingIndexes(rid));
+        assertEquals(1, loader.completePendingIndexes(rid, "job-1"));
 
         assertEquals(definition, db.queryOne("SELECT indexdef FROM pg_indexes WHERE indexname = '" + nameIndex + "'"));
         assertTrue(loader.describe(rid).orElseThrow().marker().orElseThrow().pendingIndexes().isEmpty());
-        assertEquals(0, loader.completePendingIndexes(rid));
+        assertEquals(0, loader.completePendingIndexes(rid, "job-1"));
     }
 
     @Test

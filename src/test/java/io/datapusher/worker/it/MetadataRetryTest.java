@@ -101,6 +101,38 @@ class MetadataRetryTest extends EndToEndTest {
         assertEquals("3", IngestTestEnvironment.datastore().queryOne("SELECT count(*) FROM \"" + rid + "\""));
     }
 
+    /** As INGEST_JOB_TIMEOUT once left a job that passed it after its swap: failed, its load not written down. */
+    @Test
+    void aJobCutShortAfterItsSwapIsFinishedByARetryByHand() throws Exception {
+        String rid = resource(CSV);
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        JsonPath done = Jobs.awaitEnded(rid);
+        assertEquals("complete", done.getString("status"));
+        String jobId = done.getString("job_id");
+        String nameIndex = IngestTestEnvironment.datastore().queryOne("SELECT indexname FROM pg_indexes WHERE tablename = '"
+                + rid + "' AND indexdef LIKE '%to_tsvector(%name%'");
+        String definition = IngestTestEnvironment.datastore().queryOne("SELECT indexdef FROM pg_indexes WHERE indexname = '"
+                + nameIndex + "'");
+        String using = definition.substring(definition.indexOf(" USING ") + 1);
+        String marker = tableComment(rid);
+        IngestTestEnvironment.datastore().writerExecute("DROP INDEX \"" + nameIndex + "\"",
+                "COMMENT ON TABLE \"" + rid + "\" IS '" + marker.replace("}}", ",\"pending_indexes\":{\"" + nameIndex
+                        + "\":\"" + using.replace("\"", "\\\"") + "\"}}}").replace("'", "''") + "'");
+        IngestTestEnvironment.jobsExecute("UPDATE ingest_job SET status = 'failed', loaded_at = NULL, live_at = NULL, "
+                + "error = 'the job ran longer than INGEST_JOB_TIMEOUT (PT1M)' WHERE job_id = '" + jobId + "'");
+        int patched = ckan.patches().size();
+
+        given().post("/api/jobs/" + jobId + "/retry-metadata").then().statusCode(202);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "complete".equals(Jobs.of(rid).get(0).get("status")));
+        JsonPath job = job(rid);
+        assertTrue(job.getString("live_at") != null, job.prettify());
+        assertEquals(definition, IngestTestEnvironment.datastore().queryOne("SELECT indexdef FROM pg_indexes WHERE indexname = '"
+                + nameIndex + "'"));
+        assertTrue(!tableComment(rid).contains("pending_indexes"), tableComment(rid));
+        assertEquals(patched + 1, ckan.patches().size(), "CKAN is told the data is live");
+    }
+
     @Test
     void aJobRedeliveredAfterItsLoadCommittedOnlyUpdatesMetadata() throws Exception {
         String rid = resource(CSV);

@@ -27,6 +27,7 @@ public final class IngestContext {
     private Analysis analysis;
     private LoadResult loaded;
     private String loadedHash;
+    private Instant deadline;
 
     IngestContext(UUID jobId, String resourceId, boolean ignoreHash, Instant jobCreatedAt) {
         this.jobId = jobId;
@@ -53,6 +54,15 @@ public final class IngestContext {
 
     public Instant jobCreatedAt() {
         return jobCreatedAt;
+    }
+
+    /** When INGEST_JOB_TIMEOUT ends the job, unless its load has swapped by then. */
+    public Instant deadline() {
+        return deadline;
+    }
+
+    public void deadline(Instant deadline) {
+        this.deadline = deadline;
     }
 
     /** fetch-resource's output: the resource, and the CKAN release the load writes for. */

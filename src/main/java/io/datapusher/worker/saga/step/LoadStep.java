@@ -20,7 +20,8 @@ import java.time.Duration;
 
 /**
  * {@code load}: the pivot. One DataStore transaction builds the new table and swaps it in; until it
- * commits the live table is untouched, after it the new data is live.
+ * commits the live table is untouched, after it the new data is live. The job's deadline is the
+ * loader's to keep: it cancels a load that has not swapped by then, and lets one that has finish.
  */
 @ApplicationScoped
 public class LoadStep implements IngestStep {
@@ -46,7 +47,7 @@ public class LoadStep implements IngestStep {
     public Uni<StepOutcome> execute(IngestContext context) {
         LoadRequest request = new LoadRequest(context.resourceId(), context.jobId().toString(),
                 context.file().md5(), context.analysis(), context.ckanVersion(), context.jobCreatedAt(),
-                () -> stillInCkan(context.resourceId()));
+                () -> stillInCkan(context.resourceId()), context.deadline());
         return Offload.blocking(() -> {
             try {
                 LoadResult result = loader.load(request);
