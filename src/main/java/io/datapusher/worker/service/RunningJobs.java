@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The jobs this replica is running. It keeps their heartbeats fresh in the jobs table, sends jobs
@@ -63,25 +64,35 @@ public class RunningJobs {
             // The job's context: what follows a stop (putting the row back to queued, the nack)
             // must run there, not on the shutdown thread, where the jobs database cannot be used.
             Context context = Vertx.currentContext();
-            Cancellable subscription = work.subscribe().with(
+            AtomicReference<Cancellable> subscription = new AtomicReference<>();
+            Cancellable stop = new Cancellable() {
+                @Override
+                public void cancel() {
+                    handingBack.add(jobId);
+                    Cancellable started = subscription.get();
+                    if (started != null) {
+                        started.cancel();
+                    }
+                    running.remove(jobId, this);
+                    if (context != null) {
+                        context.runOnContext(ignored -> emitter.fail(new StoppedByShutdown()));
+                    } else {
+                        emitter.fail(new StoppedByShutdown());
+                    }
+                }
+            };
+            // Registered before the work starts, so work that ends at once does not leave an entry
+            // behind; removed only as itself, so a second track of the job keeps its own entry.
+            running.put(jobId, stop);
+            subscription.set(work.subscribe().with(
                     item -> {
-                        running.remove(jobId);
+                        running.remove(jobId, stop);
                         emitter.complete(item);
                     },
                     failure -> {
-                        running.remove(jobId);
+                        running.remove(jobId, stop);
                         emitter.fail(failure);
-                    });
-            running.put(jobId, () -> {
-                handingBack.add(jobId);
-                subscription.cancel();
-                running.remove(jobId);
-                if (context != null) {
-                    context.runOnContext(ignored -> emitter.fail(new StoppedByShutdown()));
-                } else {
-                    emitter.fail(new StoppedByShutdown());
-                }
-            });
+                    }));
         });
     }
 
