@@ -265,6 +265,7 @@ public class FileDownloader {
         }
         boolean gzip = isGzip(target, exchange.response.getFirstHeader("Content-Encoding"));
         Path file = null;
+        boolean saved = false;
         try {
             file = createTempFile(filePrefix);
             MessageDigest md5 = MessageDigest.getInstance("MD5");
@@ -286,16 +287,18 @@ public class FileDownloader {
             }
             String contentType = Optional.ofNullable(exchange.response.getFirstHeader("Content-Type"))
                     .map(Header::getValue).orElse("");
-            return new DownloadedFile(file, HexFormat.of().formatHex(md5.digest()), size, contentType);
+            DownloadedFile downloaded = new DownloadedFile(file, HexFormat.of().formatHex(md5.digest()), size, contentType);
+            saved = true;
+            return downloaded;
         } catch (IOException e) {
-            delete(file);
             throw exchange.failure(target.uri(), e);
         } catch (NoSuchAlgorithmException e) {
-            delete(file);
             throw new IllegalStateException("this JVM has no MD5", e);
-        } catch (RuntimeException e) {
-            delete(file);
-            throw e;
+        } finally {
+            // whatever ends the download early, the deadline's own exception included
+            if (!saved) {
+                delete(file);
+            }
         }
     }
 
