@@ -686,7 +686,11 @@ public class DatastoreLoader {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
-    static long advisoryKey(String resourceId) {
+    /**
+     * The key of a resource's advisory lock, which every load and post-swap index build of
+     * that resource takes; public so that tests and operators' tools can see who holds it.
+     */
+    public static long advisoryKey(String resourceId) {
         return ByteBuffer.wrap(digest("SHA-256", "datapusher-worker:" + resourceId)).getLong();
     }
 

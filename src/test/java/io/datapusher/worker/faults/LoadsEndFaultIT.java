@@ -1,5 +1,6 @@
 package io.datapusher.worker.faults;
 
+import io.datapusher.worker.datastore.DatastoreLoader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -143,15 +144,9 @@ class LoadsEndFaultIT extends FaultSuite {
     /** Whether another session can take the resource's advisory lock, as the next load of it would. */
     private static boolean resourceIsFree(String rid) throws Exception {
         try (Connection other = world.datastore.asSuperuser(); Statement st = other.createStatement()) {
-            var rs = st.executeQuery("SELECT pg_try_advisory_lock(" + advisoryKey(rid) + ")");
+            var rs = st.executeQuery("SELECT pg_try_advisory_lock(" + DatastoreLoader.advisoryKey(rid) + ")");
             rs.next();
             return rs.getBoolean(1);
         }
-    }
-
-    private static long advisoryKey(String rid) throws Exception {
-        byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                .digest(("datapusher-worker:" + rid).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return java.nio.ByteBuffer.wrap(digest).getLong();
     }
 }

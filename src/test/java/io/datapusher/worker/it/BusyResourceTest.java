@@ -1,13 +1,12 @@
 package io.datapusher.worker.it;
 
+import io.datapusher.worker.datastore.DatastoreLoader;
 import io.datapusher.worker.testsupport.EndToEndTest;
 import io.datapusher.worker.testsupport.Jobs;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -32,7 +31,7 @@ class BusyResourceTest extends EndToEndTest {
         String rid = UUID.randomUUID().toString();
         ckan.addResource(rid, "name\nolder\n".getBytes(StandardCharsets.UTF_8), "CSV");
         try (Connection otherReplica = datastore().asWriter(); Statement st = otherReplica.createStatement()) {
-            st.execute("SELECT pg_advisory_lock(" + advisoryKey(rid) + ")");
+            st.execute("SELECT pg_advisory_lock(" + DatastoreLoader.advisoryKey(rid) + ")");
 
             broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
             await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -47,18 +46,12 @@ class BusyResourceTest extends EndToEndTest {
 
             // a file uploaded while the other load runs
             ckan.replaceFile(rid, "name\nnewer\nnewest\n".getBytes(StandardCharsets.UTF_8));
-            st.execute("SELECT pg_advisory_unlock(" + advisoryKey(rid) + ")");
+            st.execute("SELECT pg_advisory_unlock(" + DatastoreLoader.advisoryKey(rid) + ")");
         }
 
         await().atMost(Duration.ofSeconds(30)).until(() -> "complete".equals(Jobs.of(rid).get(0).get("status")));
         assertEquals(1, Jobs.of(rid).size(), "the same job ran again");
         assertEquals(List.of("newer", "newest"), datastore().query("SELECT name FROM \"" + rid + "\" ORDER BY _id"));
         assertTrue(ckan.downloads(rid) >= 2, "downloaded again when it ran");
-    }
-
-    /** The key the worker locks a resource's loads under. */
-    private static long advisoryKey(String rid) throws Exception {
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(("datapusher-worker:" + rid).getBytes(StandardCharsets.UTF_8));
-        return ByteBuffer.wrap(digest).getLong();
     }
 }
