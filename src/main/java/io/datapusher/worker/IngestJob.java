@@ -13,6 +13,7 @@ import org.hibernate.generator.EventType;
 import org.hibernate.type.SqlTypes;
 
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -46,6 +47,26 @@ public class IngestJob extends PanacheEntityBase {
 
     @Column(name = "ignore_hash")
     public boolean ignoreHash;
+
+    /** What the job does: load (the default), restore or preview. */
+    @Column(nullable = false)
+    public JobKind kind = JobKind.LOAD;
+
+    /** Lets this one load past INGEST_DRIFT_POLICY. */
+    @Column(name = "accept_drift")
+    public boolean acceptDrift;
+
+    /** For a restore: the job id of the kept version to bring back; null for the newest. */
+    @Column(name = "restore_version")
+    public String restoreVersion;
+
+    /** How the table this job built differs from the live one, null before it is known. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> drift;
+
+    /** For a preview: what the dry run found. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> preview;
 
     /** md5 of the file this job downloaded. */
     public String hash;

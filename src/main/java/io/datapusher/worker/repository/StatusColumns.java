@@ -1,6 +1,7 @@
 package io.datapusher.worker.repository;
 
 import io.datapusher.worker.CallbackState;
+import io.datapusher.worker.JobKind;
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.StepId;
 import jakarta.persistence.AttributeConverter;
@@ -52,6 +53,19 @@ public final class StatusColumns {
         @Override
         public CallbackState convertToEntityAttribute(String id) {
             return CallbackState.fromId(id);
+        }
+    }
+
+    @Converter(autoApply = true)
+    public static final class JobKindColumn implements AttributeConverter<JobKind, String> {
+        @Override
+        public String convertToDatabaseColumn(JobKind kind) {
+            return kind == null ? null : kind.id();
+        }
+
+        @Override
+        public JobKind convertToEntityAttribute(String id) {
+            return id == null ? null : JobKind.fromId(id);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.datapusher.worker.CallbackState;
 import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobKind;
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.StepId;
 import io.datapusher.worker.StepRecord;
@@ -16,6 +17,7 @@ import java.util.List;
 public record JobView(
         @JsonProperty("job_id") String jobId,
         @JsonProperty("resource_id") String resourceId,
+        JobKind kind,
         JobStatus status,
         StepId step,
         String error,
@@ -35,7 +37,7 @@ public record JobView(
      *                 stands ({@code pending}, {@code sent}, {@code skipped}, {@code failed}); null otherwise
      */
     static JobView of(IngestJob job) {
-        return new JobView(job.jobId.toString(), job.resourceId, job.status, job.step, job.error, job.rows,
+        return new JobView(job.jobId.toString(), job.resourceId, job.kind, job.status, job.step, job.error, job.rows,
                 job.attempts, job.createdAt, job.updatedAt, job.finishedAt, job.liveAt, List.copyOf(job.steps.items), job.callback);
     }
 }

@@ -34,6 +34,7 @@ class JobsResourceTest extends EndToEndTest {
         assertEquals(jobId, Jobs.awaitEnded(rid).getString("job_id"));
         given().get("/api/jobs/" + jobId).then().statusCode(200)
                 .body("status", equalTo("complete"))
+                .body("kind", equalTo("load"))
                 .body("resource_id", equalTo(rid))
                 .body("rows", equalTo(1))
                 .body("attempts", equalTo(1))
