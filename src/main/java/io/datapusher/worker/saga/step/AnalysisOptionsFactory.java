@@ -3,16 +3,19 @@ package io.datapusher.worker.saga.step;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datapusher.worker.analyze.AnalysisException;
 import io.datapusher.worker.analyze.AnalysisOptions;
-import io.datapusher.worker.analyze.DateOrder;
 import io.datapusher.worker.config.IngestConfig;
+import io.datapusher.worker.settings.InvalidSettingException;
+import io.datapusher.worker.settings.ResourceSettings;
+import io.datapusher.worker.settings.SettingsResolver;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Builds the analysis options of one job from the operator's configuration ({@code INGEST_*}) and
- * the curator's resource extras ({@code datapusher_skip_rows}), which win where both apply.
+ * Builds the analysis options of one job from its resolved settings (the curator's
+ * {@code datapusher_*} resource fields over the operator's {@code INGEST_*} configuration) and the
+ * caps only the operator sets.
  */
 final class AnalysisOptionsFactory {
 
@@ -22,16 +25,19 @@ final class AnalysisOptionsFactory {
     }
 
     static AnalysisOptions from(IngestConfig.Analysis config, JsonNode resource) throws AnalysisException {
-        DateOrder order;
         try {
-            order = DateOrder.parse(config.dateOrder());
-        } catch (IllegalArgumentException e) {
-            throw new AnalysisException("INGEST_DATE_ORDER must be mdy or dmy, not \"" + config.dateOrder() + "\"");
+            return from(config, SettingsResolver.resolve(resource, config));
+        } catch (InvalidSettingException e) {
+            throw new AnalysisException(e.getMessage(), e);
         }
+    }
+
+    /** @param settings the job's resolved settings: header row, date order and NULL texts come from them */
+    static AnalysisOptions from(IngestConfig.Analysis config, ResourceSettings settings) {
         return AnalysisOptions.DEFAULTS
-                .withSkipRows(skipRows(resource))
-                .withDateOrder(order)
-                .withNullValues(Set.copyOf(config.nullValues().orElse(List.of())))
+                .withSkipRows(settings.skipRows())
+                .withDateOrder(settings.dateOrder())
+                .withNullValues(Set.copyOf(settings.nullValues()))
                 .withMaxQuarantinePercent(config.maxQuarantinePercent())
                 .withCaps(config.maxColumns(), config.maxCellChars());
     }
