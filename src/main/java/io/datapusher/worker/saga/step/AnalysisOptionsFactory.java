@@ -8,8 +8,6 @@ import io.datapusher.worker.settings.InvalidSettingException;
 import io.datapusher.worker.settings.ResourceSettings;
 import io.datapusher.worker.settings.SettingsResolver;
 
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,8 +16,6 @@ import java.util.Set;
  * caps only the operator sets.
  */
 final class AnalysisOptionsFactory {
-
-    static final String SKIP_ROWS_EXTRA = "datapusher_skip_rows";
 
     private AnalysisOptionsFactory() {
     }
@@ -40,27 +36,5 @@ final class AnalysisOptionsFactory {
                 .withNullValues(Set.copyOf(settings.nullValues()))
                 .withMaxQuarantinePercent(config.maxQuarantinePercent())
                 .withCaps(config.maxColumns(), config.maxCellChars());
-    }
-
-    /**
-     * The resource extra {@code datapusher_skip_rows}: a whole number of lines (CKAN stores extras
-     * as strings, so {@code "3"} and {@code 3} both count). Absent or empty means "detect title rows".
-     */
-    static Optional<Integer> skipRows(JsonNode resource) throws AnalysisException {
-        JsonNode value = resource == null ? null : resource.get(SKIP_ROWS_EXTRA);
-        if (value == null || value.isNull() || value.asText("").isBlank()) {
-            return Optional.empty();
-        }
-        String text = value.asText().trim();
-        try {
-            int rows = Integer.parseInt(text);
-            if (rows >= 0) {
-                return Optional.of(rows);
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new AnalysisException("the resource extra " + SKIP_ROWS_EXTRA
-                + " must be a whole number of lines to skip before the header, not \"" + text + "\"");
     }
 }
