@@ -84,6 +84,30 @@ class ResourceSettingsTest extends EndToEndTest {
     }
 
     @Test
+    void anUnchangedFileIsLoadedAgainOnceItsResourceSettingsChanged() throws Exception {
+        byte[] workbook = twoSheetWorkbook();
+        String rid = resource(Map.of(), workbook, "XLSX");
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        assertEquals("complete", Jobs.awaitEnded(rid).getString("status"));
+        assertEquals(List.of("note"), columns(rid), "the first sheet, with nothing set");
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Jobs.of(rid).size() == 2);
+        assertEquals("skipped", Jobs.awaitEnded(rid).getString("status"), "the same file with the same settings");
+
+        Map<String, Object> patched = ckan.resource(rid);
+        patched.put("datapusher_sheet", "Cities");
+        ckan.addResource(patched, workbook);
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Jobs.of(rid).size() == 3);
+        JsonPath job = Jobs.awaitEnded(rid);
+
+        assertEquals("complete", job.getString("status"), job.prettify());
+        assertEquals(List.of("city", "population"), columns(rid));
+        assertTrue(job.getString("steps.find { it.step == 'download' }.detail")
+                .contains("the file is unchanged but datapusher_sheet is now \"Cities\", was not set"), job.prettify());
+    }
+
+    @Test
     void aSkippedResourceIsNeverDownloadedNorLoaded() throws Exception {
         String rid = resource(Map.of("datapusher_skip", "true"), SEMICOLON_FILE.getBytes(StandardCharsets.UTF_8), "CSV");
 
