@@ -16,10 +16,6 @@ public record SheetChoice(Optional<String> wanted, String settingName) {
 
     public static final SheetChoice FIRST = new SheetChoice(Optional.empty(), "INGEST_EXCEL_SHEET");
 
-    public SheetChoice(Optional<String> wanted) {
-        this(wanted, "INGEST_EXCEL_SHEET");
-    }
-
     public static SheetChoice of(Optional<String> setting) {
         return of(setting, "INGEST_EXCEL_SHEET");
     }
