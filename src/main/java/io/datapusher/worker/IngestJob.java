@@ -68,6 +68,13 @@ public class IngestJob extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public Map<String, Object> preview;
 
+    /**
+     * The per-resource settings the job used, by resource field name, each {@code {"value", "source"}}
+     * (resource, environment, detected); null before fetch-resource has read them.
+     */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> settings;
+
     /** md5 of the file this job downloaded. */
     public String hash;
 

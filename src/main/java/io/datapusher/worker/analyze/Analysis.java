@@ -12,7 +12,13 @@ import java.util.List;
  * @param format   a short description of the dialect, e.g. {@code csv, delimiter ';'}
  * @param warnings things a curator should know that did not stop the load
  * @param rowStream re-reads the file for COPY
+ * @param reading  the delimiter, sheet and header line the analysis settled on
  */
 public record Analysis(List<ColumnProfile> columns, long rows, String encoding, String format,
-                       List<String> warnings, RowStream rowStream) {
+                       List<String> warnings, RowStream rowStream, Reading reading) {
+
+    public Analysis(List<ColumnProfile> columns, long rows, String encoding, String format,
+                    List<String> warnings, RowStream rowStream) {
+        this(columns, rows, encoding, format, warnings, rowStream, Reading.UNKNOWN);
+    }
 }

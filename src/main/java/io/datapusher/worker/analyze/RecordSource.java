@@ -1,6 +1,7 @@
 package io.datapusher.worker.analyze;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * A table that can be read from the start as often as needed: the analysis reads it, the COPY row
@@ -15,4 +16,14 @@ public interface RecordSource {
 
     /** How the records were found, for the job record, e.g. {@code csv, delimiter ';'} or {@code xlsx, sheet "Data"}. */
     String format();
+
+    /** The field separator as a setting writes it ({@code ;}, {@code tab}), for delimited text. */
+    default Optional<String> delimiter() {
+        return Optional.empty();
+    }
+
+    /** The name of the sheet being read, for a workbook. */
+    default Optional<String> sheet() {
+        return Optional.empty();
+    }
 }

@@ -349,7 +349,8 @@ public final class TableAnalyzer {
                     keptConventions.toArray(TypeInference.Conventions[]::new), options, placed);
             warnings.addAll(layout.warnings());
             return new Analysis(List.copyOf(profiles), rows, source.encoding(), source.format(),
-                    List.copyOf(warnings), rowStream);
+                    List.copyOf(warnings), rowStream,
+                    new Reading(source.delimiter(), source.sheet(), layout.header().line()));
         }
 
         private AnalysisException tooManyColumns(int count) {

@@ -39,6 +39,7 @@ public final class JobLog {
         List<Line> lines = new ArrayList<>();
         lines.add(new Line(job.createdAt, Level.INFO, null, "Job " + job.jobId + " received for resource " + job.resourceId));
         boolean failureShown = false;
+        boolean settingsShown = false;
         for (StepRecord record : job.steps.items) {
             OffsetDateTime at = record.finishedAt != null ? record.finishedAt : record.startedAt;
             if (record.status == StepRecord.Outcome.RUNNING) {
@@ -52,9 +53,33 @@ public final class JobLog {
             for (String warning : record.warnings == null ? List.<String>of() : record.warnings) {
                 lines.add(new Line(at, Level.WARNING, record.step, record.step + ": " + warning));
             }
+            if (record.step == StepId.FETCH_RESOURCE && !settingsShown) {
+                settingsLine(job, at).ifPresent(lines::add);
+                settingsShown = true;
+            }
         }
         ending(job, failureShown).ifPresent(lines::add);
         return lines;
+    }
+
+    /**
+     * The settings the job used, right after fetch-resource read them, e.g. {@code Settings:
+     * datapusher_sheet=2 (resource), datapusher_date_order=mdy (environment)}. The log is made from
+     * the job row each time CKAN asks, so values the analysis detected appear once it has run.
+     */
+    private static java.util.Optional<Line> settingsLine(IngestJob job, OffsetDateTime at) {
+        if (job.settings == null || job.settings.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        List<String> parts = new ArrayList<>();
+        job.settings.forEach((field, entry) -> {
+            if (entry instanceof java.util.Map<?, ?> setting) {
+                Object value = setting.get("value");
+                String shown = value == null || value.toString().isEmpty() ? "(none)" : "\"" + value + "\"";
+                parts.add(field + "=" + shown + " (" + setting.get("source") + ")");
+            }
+        });
+        return java.util.Optional.of(new Line(at, Level.INFO, StepId.FETCH_RESOURCE, "Settings: " + String.join(", ", parts)));
     }
 
     private static java.util.Optional<Line> ending(IngestJob job, boolean failureShown) {

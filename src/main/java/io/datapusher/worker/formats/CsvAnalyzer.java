@@ -53,9 +53,20 @@ public final class CsvAnalyzer {
 
     /** @param analysisOptions skip rows, date order, NULL sentinels, quarantine and caps */
     public Analysis analyze(Path file, AnalysisOptions analysisOptions) throws AnalysisException {
+        return analyze(file, analysisOptions, TextReading.DETECT);
+    }
+
+    /**
+     * @param reading the encoding and delimiter a curator set for this resource; what it leaves out
+     *                is detected
+     */
+    public Analysis analyze(Path file, AnalysisOptions analysisOptions, TextReading reading) throws AnalysisException {
         try {
-            DetectedEncoding encoding = EncodingDetector.detect(file);
-            CsvDialect dialect = new CsvDialect(sniffDelimiter(file, encoding), encoding);
+            DetectedEncoding encoding = reading.encoding().isPresent()
+                    ? EncodingDetector.given(file, reading.encoding().get(), reading.encodingSetting())
+                    : EncodingDetector.detect(file);
+            char delimiter = reading.delimiter().isPresent() ? reading.delimiter().get() : sniffDelimiter(file, encoding);
+            CsvDialect dialect = new CsvDialect(delimiter, encoding);
             return new TableAnalyzer(analysisOptions).analyze(new CsvRecordSource(file, dialect));
         } catch (IOException e) {
             throw new AnalysisException("the file could not be read: " + e.getMessage(), e);

@@ -5,6 +5,7 @@ import io.datapusher.worker.analyze.RecordSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** A delimited text file read with a known dialect; re-openable because it is a file on disk. */
 final class CsvRecordSource implements RecordSource {
@@ -30,5 +31,10 @@ final class CsvRecordSource implements RecordSource {
     @Override
     public String format() {
         return dialect.describe();
+    }
+
+    @Override
+    public Optional<String> delimiter() {
+        return Optional.of(dialect.delimiter() == '\t' ? "tab" : String.valueOf(dialect.delimiter()));
     }
 }

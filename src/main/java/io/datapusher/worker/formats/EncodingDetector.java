@@ -75,6 +75,28 @@ final class EncodingDetector {
         return guess(file);
     }
 
+    /**
+     * The encoding a curator named: its own byte order mark is skipped, and the whole file must
+     * decode with it, else the job fails naming the setting rather than loading mangled text.
+     */
+    static DetectedEncoding given(Path file, Charset charset, String settingName) throws IOException, AnalysisException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(4);
+        }
+        if (head.length == 0) {
+            throw new AnalysisException("the file is empty");
+        }
+        DetectedEncoding bom = byBom(head);
+        DetectedEncoding encoding = new DetectedEncoding(charset,
+                bom != null && bom.charset().equals(charset) ? bom.bomLength() : 0);
+        if (!decodesCleanly(file, encoding)) {
+            throw new AnalysisException(settingName + " is \"" + charset.name() + "\" but the file is not valid "
+                    + charset.name() + " (leave it unset to detect the encoding)");
+        }
+        return encoding;
+    }
+
     private static DetectedEncoding byBom(byte[] head) {
         int b0 = head.length > 0 ? head[0] & 0xFF : -1;
         int b1 = head.length > 1 ? head[1] & 0xFF : -1;

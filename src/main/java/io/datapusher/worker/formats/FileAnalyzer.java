@@ -61,7 +61,8 @@ public final class FileAnalyzer {
         }
         Analysis analysis = analyze(entry.file(), inner, tables, text);
         return new Analysis(analysis.columns(), analysis.rows(), analysis.encoding(),
-                "zip entry \"" + entry.entryName() + "\", " + analysis.format(), analysis.warnings(), analysis.rowStream());
+                "zip entry \"" + entry.entryName() + "\", " + analysis.format(), analysis.warnings(), analysis.rowStream(),
+                analysis.reading());
     }
 
     private Analysis analyze(Path file, FileFormat format, TableAnalyzer tables, TextAnalyzer text)

@@ -6,16 +6,22 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code INGEST_EXCEL_SHEET}: which sheet of a workbook to load. A sheet name wins (exact, then
- * ignoring case); otherwise a whole number is the 1-based position of the sheet's tab. Empty means
- * the first sheet.
+ * {@code INGEST_EXCEL_SHEET}, or a resource's {@code datapusher_sheet}: which sheet of a workbook to
+ * load. A sheet name wins (exact, then ignoring case); otherwise a whole number is the 1-based
+ * position of the sheet's tab. Empty means the first sheet.
+ *
+ * @param settingName where the choice came from, named in the error when the workbook has no such sheet
  */
-public record SheetChoice(Optional<String> wanted) {
+public record SheetChoice(Optional<String> wanted, String settingName) {
 
-    public static final SheetChoice FIRST = new SheetChoice(Optional.empty());
+    public static final SheetChoice FIRST = new SheetChoice(Optional.empty(), "INGEST_EXCEL_SHEET");
 
     public static SheetChoice of(Optional<String> setting) {
-        return new SheetChoice(setting.map(String::trim).filter(s -> !s.isEmpty()));
+        return of(setting, "INGEST_EXCEL_SHEET");
+    }
+
+    public static SheetChoice of(Optional<String> setting, String settingName) {
+        return new SheetChoice(setting.map(String::trim).filter(s -> !s.isEmpty()), settingName);
     }
 
     /** The 0-based index of the chosen sheet among {@code names}, in workbook order. */
@@ -43,7 +49,7 @@ public record SheetChoice(Optional<String> wanted) {
                 return position - 1;
             }
         }
-        throw new AnalysisException("INGEST_EXCEL_SHEET is \"" + want + "\" but the workbook's sheets are "
+        throw new AnalysisException(settingName + " is \"" + want + "\" but the workbook's sheets are "
                 + names + " (give a name or a 1-based position)");
     }
 

@@ -34,11 +34,13 @@ final class XlsRecordSource implements RecordSource {
     private final Path file;
     private final int sheetIndex;
     private final String description;
+    private final String sheetName;
 
-    private XlsRecordSource(Path file, int sheetIndex, String description) {
+    private XlsRecordSource(Path file, int sheetIndex, String description, String sheetName) {
         this.file = file;
         this.sheetIndex = sheetIndex;
         this.description = description;
+        this.sheetName = sheetName;
     }
 
     static XlsRecordSource open(Path file, SheetChoice choice) throws AnalysisException {
@@ -48,7 +50,7 @@ final class XlsRecordSource implements RecordSource {
                 names.add(workbook.getSheetName(i));
             }
             int index = choice.pick(names);
-            return new XlsRecordSource(file, index, choice.describe(names, index));
+            return new XlsRecordSource(file, index, choice.describe(names, index), names.get(index));
         } catch (IOException e) {
             throw unreadable(e);
         }
@@ -75,6 +77,11 @@ final class XlsRecordSource implements RecordSource {
     @Override
     public String format() {
         return "xls, " + description;
+    }
+
+    @Override
+    public java.util.Optional<String> sheet() {
+        return java.util.Optional.ofNullable(sheetName);
     }
 
     private static HSSFWorkbook load(Path file) throws AnalysisException {

@@ -44,13 +44,16 @@ final class XlsxRecordSource implements RecordSource {
     private final Path file;
     private final int sheetIndex;
     private final String description;
+    private final String sheetName;
     private final boolean date1904;
     private final SheetShape shape;
 
-    private XlsxRecordSource(Path file, int sheetIndex, String description, boolean date1904, SheetShape shape) {
+    private XlsxRecordSource(Path file, int sheetIndex, String description, String sheetName, boolean date1904,
+                             SheetShape shape) {
         this.file = file;
         this.sheetIndex = sheetIndex;
         this.description = description;
+        this.sheetName = sheetName;
         this.date1904 = date1904;
         this.shape = shape;
     }
@@ -80,7 +83,7 @@ final class XlsxRecordSource implements RecordSource {
             try (InputStream sheet = sheetStream(reader, index)) {
                 shape = shape(sheet);
             }
-            return new XlsxRecordSource(file, index, choice.describe(names, index), date1904, shape);
+            return new XlsxRecordSource(file, index, choice.describe(names, index), names.get(index), date1904, shape);
         } catch (IOException | OpenXML4JException | XMLStreamException e) {
             throw unreadable(e);
         }
@@ -113,6 +116,11 @@ final class XlsxRecordSource implements RecordSource {
     @Override
     public String format() {
         return "xlsx, " + description;
+    }
+
+    @Override
+    public java.util.Optional<String> sheet() {
+        return java.util.Optional.ofNullable(sheetName);
     }
 
     private static OPCPackage openPackage(Path file) throws AnalysisException {

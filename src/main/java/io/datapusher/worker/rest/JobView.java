@@ -11,6 +11,7 @@ import io.datapusher.worker.StepRecord;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 
 /** A job as GET /api/jobs shows it, in snake_case. */
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -28,16 +29,21 @@ public record JobView(
         @JsonProperty("finished_at") OffsetDateTime finishedAt,
         @JsonProperty("live_at") OffsetDateTime liveAt,
         List<StepRecord> steps,
-        CallbackState callback) {
+        CallbackState callback,
+        Map<String, Object> settings) {
 
     /**
      * @param liveAt   when the job's data went live (its swap committed); with {@code finished_at},
      *                 both figures of a load: time to live and time to CKAN-complete
      * @param callback for jobs CKAN's datapusher plugin submitted: where their datapusher_hook callback
      *                 stands ({@code pending}, {@code sent}, {@code skipped}, {@code failed}); null otherwise
+     * @param settings the per-resource settings the job used, by resource field, each
+     *                 {@code {"value", "source"}} with source {@code resource}, {@code environment} or
+     *                 {@code detected}; null before fetch-resource has read them
      */
     static JobView of(IngestJob job) {
         return new JobView(job.jobId.toString(), job.resourceId, job.kind, job.status, job.step, job.error, job.rows,
-                job.attempts, job.createdAt, job.updatedAt, job.finishedAt, job.liveAt, List.copyOf(job.steps.items), job.callback);
+                job.attempts, job.createdAt, job.updatedAt, job.finishedAt, job.liveAt, List.copyOf(job.steps.items), job.callback,
+                job.settings);
     }
 }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -152,6 +153,11 @@ public class IngestJobService {
                 job.callback = null;
             }
         });
+    }
+
+    /** The settings the job runs with, and where each came from; written again once the analysis detected the rest. */
+    public Uni<Void> recordSettings(UUID jobId, Map<String, Object> settings) {
+        return update(jobId, job -> job.settings = settings);
     }
 
     public Uni<Void> recordDownload(UUID jobId, String hash) {

@@ -34,7 +34,7 @@ class ArchitectureTest {
                 .layer("saga").definedBy(ROOT + ".saga..")
                 .layer("followup").definedBy(ROOT + ".followup..")
                 .layer("service").definedBy(ROOT + ".service..")
-                .layer("work").definedBy(ROOT + ".datastore..", ROOT + ".download..", ROOT + ".formats..",
+                .layer("work").definedBy(ROOT + ".datastore..", ROOT + ".download..", ROOT + ".formats..", ROOT + ".settings..",
                         ROOT + ".client..", ROOT + ".config..", ROOT + ".datapusherapi..", ROOT + ".repository..")
                 .layer("rules").definedBy(ROOT + ".analyze..")
                 .whereLayer("adapters").mayNotBeAccessedByAnyLayer()

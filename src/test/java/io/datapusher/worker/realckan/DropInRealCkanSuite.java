@@ -320,6 +320,60 @@ abstract class DropInRealCkanSuite {
         assertEquals(List.of(), leaks, "the private rows reached the editor's table:" + outcomes);
     }
 
+    /**
+     * Issue 19: a curator makes one workbook load its second sheet with {@code resource_patch}, and
+     * nothing else: the file is unchanged, CKAN's "Upload to DataStore" submits it, and the
+     * DataStore tab's log says which setting did it.
+     */
+    @Test
+    void h_aWorkbookPatchedWithDatapusherSheet2LoadsItsSecondSheetAndTheLogNamesTheSetting() throws Exception {
+        String dataset = ckan.dataset();
+        String rid = ckan.upload(dataset, "cities.xlsx", "XLSX", twoSheetWorkbook()).path("id").asText();
+        awaitTask(rid, "complete");
+        assertEquals(List.of("note"), columns(rid), "the first sheet, with nothing set");
+        int jobsBefore = jobs(rid);
+
+        ckan.action("resource_patch", Map.of("id", rid, "datapusher_sheet", "2"));
+        assertEquals("2", ckan.action("resource_show", Map.of("id", rid)).path("datapusher_sheet").asText(),
+                "CKAN keeps the field on the resource");
+        if (jobs(rid) == jobsBefore) {
+            // a patch that leaves the URL alone submits nothing: the curator presses "Upload to DataStore"
+            ckan.pressUploadToDataStore(dataset, rid);
+        }
+        await().atMost(LOAD).until(() -> jobs(rid) == jobsBefore + 1 && "complete".equals(state(rid)));
+
+        assertEquals(List.of("city", "population"), columns(rid));
+        assertEquals(List.of("Lyon", "Porto"), sql("SELECT city FROM \"" + rid + "\" ORDER BY _id"));
+        String logs = ckan.datapusherStatus(rid).path("task_info").path("logs").toString();
+        assertTrue(logs.contains("datapusher_sheet=\\\"2\\\" (resource)"), logs);
+    }
+
+    /** The data columns of a resource's table, in order. */
+    List<String> columns(String rid) throws Exception {
+        return sql("SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '"
+                + rid + "' AND column_name NOT LIKE '\\_%' ORDER BY ordinal_position");
+    }
+
+    /** A workbook whose first sheet is a note and whose second holds the table. */
+    static byte[] twoSheetWorkbook() throws Exception {
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook workbook = new org.apache.poi.xssf.usermodel.XSSFWorkbook();
+             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream()) {
+            List<List<String>> notes = List.of(List.of("note"), List.of("the data is on the next sheet"));
+            List<List<String>> cities = List.of(List.of("city", "population"), List.of("Lyon", "522250"), List.of("Porto", "231800"));
+            for (Map.Entry<String, List<List<String>>> sheet : List.of(Map.entry("Read me", notes), Map.entry("Cities", cities))) {
+                org.apache.poi.ss.usermodel.Sheet tab = workbook.createSheet(sheet.getKey());
+                for (int r = 0; r < sheet.getValue().size(); r++) {
+                    org.apache.poi.ss.usermodel.Row row = tab.createRow(r);
+                    for (int c = 0; c < sheet.getValue().get(r).size(); c++) {
+                        row.createCell(c).setCellValue(sheet.getValue().get(r).get(c));
+                    }
+                }
+            }
+            workbook.write(out);
+            return out.toByteArray();
+        }
+    }
+
     /** The table's index definitions with its own id and CKAN's generated index names taken out. */
     List<String> indexShapes(String rid) throws Exception {
         return sql("SELECT regexp_replace(replace(indexdef, '" + rid + "', 'T'), '^CREATE (UNIQUE )?INDEX \\S+ ON', "

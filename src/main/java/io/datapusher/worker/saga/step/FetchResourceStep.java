@@ -12,9 +12,14 @@ import io.datapusher.worker.config.IngestConfig;
 import io.datapusher.worker.datastore.CkanVersion;
 import io.datapusher.worker.formats.FormatDetector;
 import io.datapusher.worker.service.Offload;
+import io.datapusher.worker.settings.InvalidSettingException;
+import io.datapusher.worker.settings.ResourceField;
+import io.datapusher.worker.settings.ResourceSettings;
+import io.datapusher.worker.settings.SettingsResolver;
 import io.datapusher.worker.service.IngestJobService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +35,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@code url_type} {@code datastore} or {@code tabledesigner}) is skipped, because its URL is
  * CKAN's own dump of that very table; one whose format names something that is not a table fails
  * before anything is downloaded.
+ *
+ * <p>It also resolves the resource's settings ({@code datapusher_*} fields over {@code INGEST_*}),
+ * so that a bad value fails before the download and {@code datapusher_skip} ends the job here.
  */
 @ApplicationScoped
 public class FetchResourceStep implements IngestStep {
@@ -39,6 +47,8 @@ public class FetchResourceStep implements IngestStep {
      * resource, before that request commits: until then resource_show answers 404, or shows the old
      * URL. These bound how long a submitted job waits for CKAN's commit.
      */
+    private static final Logger LOG = Logger.getLogger(FetchResourceStep.class);
+
     static final Duration COMMIT_WAIT_FIRST = Duration.ofMillis(500);
     static final Duration COMMIT_WAIT_MAX = Duration.ofSeconds(4);
     static final int COMMIT_WAIT_TRIES = 5;
@@ -68,7 +78,24 @@ public class FetchResourceStep implements IngestStep {
                 .chain(resource -> ckanVersion().map(v -> withResource(context, resource, v)))
                 .onFailure(CkanRejectedException.class).transform(e -> StepFailure.failed(e.getMessage(), e))
                 .onFailure(e -> !(e instanceof StepFailure)).transform(e -> StepFailure.outage(
-                        "CKAN is unavailable, the job will be retried: " + e.getMessage(), e));
+                        "CKAN is unavailable, the job will be retried: " + e.getMessage(), e))
+                .call(outcome -> context.settings() == null ? Uni.createFrom().voidItem()
+                        : jobs.recordSettings(context.jobId(), context.settings().toJson()));
+    }
+
+    /**
+     * The resource's {@code datapusher_*} settings over the INGEST_* defaults. A value the worker
+     * cannot use fails the job here, before the download, naming the field and what it accepts.
+     */
+    private ResourceSettings settings(IngestContext context, CkanResource resource) {
+        try {
+            ResourceSettings settings = SettingsResolver.resolve(resource.extras(), ingest.analysis());
+            settings.warnings().forEach(w -> LOG.warnf("Job %s (resource %s): %s", context.jobId(), context.resourceId(), w));
+            context.settings(settings);
+            return settings;
+        } catch (InvalidSettingException e) {
+            throw StepFailure.failed(e.getMessage() + "; nothing was downloaded", e);
+        }
     }
 
     private StepOutcome withResource(IngestContext context, CkanResource resource, String ckanVersion) {
@@ -78,6 +105,11 @@ public class FetchResourceStep implements IngestStep {
                             + resource.urlType() + "); its URL is CKAN's own dump of that table, so it is never "
                             + "loaded from it and the table is left as it is");
         }
+        ResourceSettings settings = settings(context, resource);
+        if (settings.skip()) {
+            return StepOutcome.endsJob(JobStatus.SKIPPED, "the resource field " + ResourceField.SKIP.field()
+                    + " is true: this resource is never loaded, and its table is left as it is");
+        }
         if (resource.url().isBlank()) {
             throw StepFailure.failed("the resource has no URL to download");
         }
@@ -86,7 +118,8 @@ public class FetchResourceStep implements IngestStep {
         } catch (AnalysisException e) {
             throw StepFailure.failed(e.getMessage() + "; nothing was downloaded", e);
         }
-        return StepOutcome.done("CKAN " + ckanVersion + ", format " + (resource.format().isBlank() ? "(none)" : resource.format()));
+        return StepOutcome.done("CKAN " + ckanVersion + ", format " + (resource.format().isBlank() ? "(none)" : resource.format()),
+                settings.warnings());
     }
 
     /**

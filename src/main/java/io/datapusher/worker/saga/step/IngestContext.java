@@ -6,6 +6,7 @@ import io.datapusher.worker.client.CkanResource;
 import io.datapusher.worker.datastore.CkanVersion;
 import io.datapusher.worker.datastore.LoadResult;
 import io.datapusher.worker.download.DownloadedFile;
+import io.datapusher.worker.settings.ResourceSettings;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -23,6 +24,7 @@ public final class IngestContext {
 
     private CkanResource resource;
     private CkanVersion ckanVersion;
+    private ResourceSettings settings;
     private DownloadedFile file;
     private Analysis analysis;
     private LoadResult loaded;
@@ -77,6 +79,15 @@ public final class IngestContext {
 
     public CkanVersion ckanVersion() {
         return ckanVersion;
+    }
+
+    /** The resource's settings, resolved by fetch-resource and completed by analyze. */
+    public void settings(ResourceSettings settings) {
+        this.settings = settings;
+    }
+
+    public ResourceSettings settings() {
+        return settings;
     }
 
     /** download's output. */

@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datapusher.worker.analyze.AnalysisException;
 import io.datapusher.worker.analyze.AnalysisOptions;
 import io.datapusher.worker.analyze.DateOrder;
-import io.datapusher.worker.config.IngestConfig;
+import io.datapusher.worker.testsupport.AnalysisConfigs;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,31 +18,10 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-@DisplayName("Analysis options come from INGEST_* configuration and the datapusher_skip_rows resource extra")
+@DisplayName("Analysis options come from INGEST_* configuration and the resource's datapusher_* settings")
 class AnalysisOptionsFactoryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static final Map<String, Object> DEFAULTS = Map.of("dateOrder", "mdy", "nullValues", Optional.empty(),
-            "maxQuarantinePercent", 5.0, "maxColumns", 1600, "maxCellChars", 10485760);
-
-    /** The analysis group of IngestConfig, answering as SmallRye would from the environment. */
-    private static IngestConfig.Analysis config(Map<String, Object> values) {
-        return (IngestConfig.Analysis) Proxy.newProxyInstance(IngestConfig.class.getClassLoader(),
-                new Class<?>[] {IngestConfig.Analysis.class},
-                (proxy, method, args) -> {
-                    if (!values.containsKey(method.getName())) {
-                        throw new UnsupportedOperationException(method.getName());
-                    }
-                    return values.get(method.getName());
-                });
-    }
-
-    private static Map<String, Object> defaultsWith(String key, Object value) {
-        Map<String, Object> values = new HashMap<>(DEFAULTS);
-        values.put(key, value);
-        return values;
-    }
 
     private static JsonNode resource(String json) throws Exception {
         return JSON.readTree(json);
@@ -51,15 +29,16 @@ class AnalysisOptionsFactoryTest {
 
     @Test
     void theDefaultsAreTheIssuesDefaults() throws Exception {
-        assertEquals(AnalysisOptions.DEFAULTS, AnalysisOptionsFactory.from(config(DEFAULTS), resource("{\"id\": \"r\"}")));
+        assertEquals(AnalysisOptions.DEFAULTS, AnalysisOptionsFactory.from(AnalysisConfigs.defaults(), resource("{\"id\": \"r\"}")));
     }
 
     @Test
     void configurationReachesTheOptions() throws Exception {
-        Map<String, Object> values = defaultsWith("dateOrder", "DMY");
+        Map<String, Object> values = new HashMap<>(AnalysisConfigs.DEFAULTS);
+        values.put("dateOrder", "DMY");
         values.put("nullValues", Optional.of(List.of("NULL", "n/a")));
         values.put("maxQuarantinePercent", 1.5);
-        AnalysisOptions options = AnalysisOptionsFactory.from(config(values), resource("{\"datapusher_skip_rows\": \"2\"}"));
+        AnalysisOptions options = AnalysisOptionsFactory.from(AnalysisConfigs.of(values), resource("{\"datapusher_skip_rows\": \"2\"}"));
         assertEquals(DateOrder.DMY, options.dateOrder());
         assertEquals(Set.of("NULL", "n/a"), options.nullValues());
         assertEquals(1.5, options.maxQuarantinePercent());
@@ -67,22 +46,34 @@ class AnalysisOptionsFactoryTest {
     }
 
     @Test
-    void skipRowsIsReadFromTheResourceAsANumberOrAString() throws Exception {
-        assertEquals(Optional.of(3), AnalysisOptionsFactory.skipRows(resource("{\"datapusher_skip_rows\": \"3\"}")));
-        assertEquals(Optional.of(0), AnalysisOptionsFactory.skipRows(resource("{\"datapusher_skip_rows\": 0}")));
-        assertEquals(Optional.empty(), AnalysisOptionsFactory.skipRows(resource("{\"datapusher_skip_rows\": \"\"}")));
-        assertEquals(Optional.empty(), AnalysisOptionsFactory.skipRows(resource("{\"datapusher_skip_rows\": null}")));
-        assertEquals(Optional.empty(), AnalysisOptionsFactory.skipRows(null));
+    void theResourceWinsOverTheConfiguration() throws Exception {
+        AnalysisOptions options = AnalysisOptionsFactory.from(AnalysisConfigs.with("nullValues", Optional.of(List.of("NULL"))),
+                resource("{\"datapusher_date_order\": \"dmy\", \"datapusher_null_values\": \"n/a,-\", \"datapusher_header_row\": 3}"));
+        assertEquals(DateOrder.DMY, options.dateOrder());
+        assertEquals(Set.of("n/a", "-"), options.nullValues());
+        assertEquals(Optional.of(2), options.skipRows(), "the header on line 3 means two lines skipped");
     }
 
     @Test
-    void anInvalidSkipRowsOrDateOrderFailsWithTheReason() throws Exception {
-        AnalysisException e = assertThrows(AnalysisException.class,
-                () -> AnalysisOptionsFactory.skipRows(resource("{\"datapusher_skip_rows\": \"two\"}")));
-        assertEquals("the resource extra datapusher_skip_rows must be a whole number of lines to skip before the header,"
-                + " not \"two\"", e.getMessage());
-        assertThrows(AnalysisException.class, () -> AnalysisOptionsFactory.skipRows(resource("{\"datapusher_skip_rows\": -1}")));
+    void skipRowsIsReadFromTheResourceAsANumberOrAString() throws Exception {
+        assertEquals(Optional.of(3), skipRows("{\"datapusher_skip_rows\": \"3\"}"));
+        assertEquals(Optional.of(0), skipRows("{\"datapusher_skip_rows\": 0}"));
+        assertEquals(Optional.empty(), skipRows("{\"datapusher_skip_rows\": \"\"}"));
+        assertEquals(Optional.empty(), skipRows("{\"datapusher_skip_rows\": null}"));
+        assertEquals(Optional.empty(), AnalysisOptionsFactory.from(AnalysisConfigs.defaults(), (JsonNode) null).skipRows());
+    }
+
+    @Test
+    void anInvalidSkipRowsOrDateOrderFailsWithTheReason() {
+        AnalysisException e = assertThrows(AnalysisException.class, () -> skipRows("{\"datapusher_skip_rows\": \"two\"}"));
+        assertEquals("the resource field datapusher_skip_rows is \"two\", which the worker cannot use; accepted: "
+                + "a whole number from 0, the lines (or sheet rows) to skip before the header", e.getMessage());
+        assertThrows(AnalysisException.class, () -> skipRows("{\"datapusher_skip_rows\": -1}"));
         assertThrows(AnalysisException.class,
-                () -> AnalysisOptionsFactory.from(config(defaultsWith("dateOrder", "ymd")), resource("{}")));
+                () -> AnalysisOptionsFactory.from(AnalysisConfigs.with("dateOrder", "ymd"), resource("{}")));
+    }
+
+    private static Optional<Integer> skipRows(String resource) throws Exception {
+        return AnalysisOptionsFactory.from(AnalysisConfigs.defaults(), resource(resource)).skipRows();
     }
 }
