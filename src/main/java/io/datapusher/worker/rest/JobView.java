@@ -11,6 +11,7 @@ import io.datapusher.worker.StepRecord;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 
 /** A job as GET /api/jobs shows it, in snake_case. */
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -28,16 +29,21 @@ public record JobView(
         @JsonProperty("finished_at") OffsetDateTime finishedAt,
         @JsonProperty("live_at") OffsetDateTime liveAt,
         List<StepRecord> steps,
-        CallbackState callback) {
+        CallbackState callback,
+        Map<String, Object> drift,
+        Map<String, Object> preview) {
 
     /**
      * @param liveAt   when the job's data went live (its swap committed); with {@code finished_at},
      *                 both figures of a load: time to live and time to CKAN-complete
      * @param callback for jobs CKAN's datapusher plugin submitted: where their datapusher_hook callback
      *                 stands ({@code pending}, {@code sent}, {@code skipped}, {@code failed}); null otherwise
+     * @param drift    how the job's table differs from the live one; null before the load compared them, or on a first load
+     * @param preview  for a preview: what the dry run found; null otherwise
      */
     static JobView of(IngestJob job) {
         return new JobView(job.jobId.toString(), job.resourceId, job.kind, job.status, job.step, job.error, job.rows,
-                job.attempts, job.createdAt, job.updatedAt, job.finishedAt, job.liveAt, List.copyOf(job.steps.items), job.callback);
+                job.attempts, job.createdAt, job.updatedAt, job.finishedAt, job.liveAt, List.copyOf(job.steps.items), job.callback,
+                job.drift, job.preview);
     }
 }
