@@ -120,12 +120,14 @@ public record SchemaDrift(List<String> added, List<String> removed, List<TypeCha
 
     /**
      * Whether a label is what the worker (or DataPusher, xloader) writes for a column: its header,
-     * of which the id is the sanitised, maybe truncated or numbered form.
+     * of which the id is the sanitised form, maybe truncated to 63 bytes or numbered to be unique.
      */
     private static boolean isHeaderOf(String label, String id) {
         String l = letters(label);
         String i = letters(id);
-        return l.equals(i) || !i.isEmpty() && (l.startsWith(i) || i.startsWith(l) && !l.isEmpty());
+        boolean truncated = id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 60 && l.startsWith(i);
+        boolean numbered = !l.isEmpty() && i.startsWith(l) && i.substring(l.length()).chars().allMatch(Character::isDigit);
+        return l.equals(i) || truncated || numbered;
     }
 
     private static String letters(String text) {
