@@ -27,8 +27,8 @@ import java.util.Set;
 /**
  * What a load would make of an analysed file, found without writing anything: each column's final
  * type and why, the warnings and the error the load would give, the first rows as they would be
- * loaded, and the drift against the live table. It only reads the live table, in a read-only
- * transaction, and takes no lock a load or a reader would wait for.
+ * loaded, and the drift against the live table. It only reads the live table, as any reader does,
+ * in a read-only transaction, and takes no resource lock: a load of the same resource runs as usual.
  */
 public final class DryRun {
 

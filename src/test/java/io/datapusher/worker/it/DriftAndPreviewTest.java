@@ -116,6 +116,28 @@ class DriftAndPreviewTest extends EndToEndTest {
     }
 
     @Test
+    void aPreviewAndALoadOfTheSameResourceBothRunAndTheLoadWins() throws Exception {
+        String rid = loaded(CENSUS);
+        StringBuilder big = new StringBuilder("name,pop_2023,area\n");
+        for (int i = 0; i < 50_000; i++) {
+            big.append("town ").append(i).append(',').append(i).append(',').append(i % 500).append('\n');
+        }
+        ckan.replaceFile(rid, big.toString().getBytes(StandardCharsets.UTF_8));
+
+        given().contentType(ContentType.JSON).body("{\"resource_id\": \"" + rid + "\", \"ignore_hash\": true}")
+                .post("/api/jobs").then().statusCode(202);
+        String previewId = given().post("/api/resources/" + rid + "/preview").then().statusCode(202)
+                .extract().jsonPath().getString("job_id");
+
+        assertEquals("complete", awaitJob(previewId).getString("status"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> Jobs.of(rid).stream()
+                .allMatch(j -> List.of("complete", "failed", "superseded", "skipped").contains(j.get("status"))));
+        List<Map<String, Object>> jobs = Jobs.of(rid);
+        assertEquals(List.of("complete", "complete", "complete"), jobs.stream().map(j -> j.get("status")).toList(), jobs.toString());
+        assertEquals("50000", datastore().queryOne("SELECT count(*) FROM \"" + rid + "\""));
+    }
+
+    @Test
     void dryRunOnPostApiJobsIsAPreviewAndAFirstPreviewCreatesNoTable() throws Exception {
         String rid = resource(CENSUS);
 
