@@ -62,7 +62,7 @@ abstract class DropInRealCkanSuite {
     private String vhost;
     private long started;
     private String skipReason;
-    /** The worker's environment, to start it again with another setting (h_ and i_ tests). */
+    /** The worker's environment, to start it again with another setting (the q_ test). */
     private final Map<String, String> workerEnv = new HashMap<>();
 
     DropInRealCkanSuite(RealCkanVersion version) {
@@ -323,6 +323,12 @@ abstract class DropInRealCkanSuite {
         assertEquals(List.of(), leaks, "the private rows reached the editor's table:" + outcomes);
     }
 
+    /** The table's index definitions with its own id and CKAN's generated index names taken out. */
+    List<String> indexShapes(String rid) throws Exception {
+        return sql("SELECT regexp_replace(replace(indexdef, '" + rid + "', 'T'), '^CREATE (UNIQUE )?INDEX \\S+ ON', "
+                + "'CREATE \\1INDEX ON') FROM pg_indexes WHERE tablename = '" + rid + "' ORDER BY 1");
+    }
+
     /** The reshaped file: temperature renamed temp_c (same place, same type), measured dropped. */
     static final String RESHAPED_CSV = "station,temp_c\nA1,12.5\nB2,9.25\nC3 river mouth,15\nD4,7.75\n";
 
@@ -332,7 +338,7 @@ abstract class DropInRealCkanSuite {
      * renamed one column and dropped another: the DataStore tab's upload log shows the drift.
      */
     @Test
-    void h_aReloadThatRenamesAndDropsCuratedColumnsLoadsAndTheDataStoreTabShowsTheDrift() throws Exception {
+    void p_aReloadThatRenamesAndDropsCuratedColumnsLoadsAndTheDataStoreTabShowsTheDrift() throws Exception {
         String dataset = ckan.dataset();
         String rid = ckan.upload(dataset, "temperatures.csv", "CSV", CSV.getBytes(StandardCharsets.UTF_8)).path("id").asText();
         awaitTask(rid, "complete");
@@ -358,7 +364,7 @@ abstract class DropInRealCkanSuite {
      * worker is started again with that policy for this test, on the same port CKAN calls.
      */
     @Test
-    void i_underProtectDictionaryTheSameReloadFailsWithTheLiveTableUntouched() throws Exception {
+    void q_underProtectDictionaryTheSameReloadFailsWithTheLiveTableUntouched() throws Exception {
         String dataset = ckan.dataset();
         String rid = ckan.upload(dataset, "temperatures.csv", "CSV", CSV.getBytes(StandardCharsets.UTF_8)).path("id").asText();
         awaitTask(rid, "complete");
@@ -395,12 +401,6 @@ abstract class DropInRealCkanSuite {
                         "type_override", "numeric")),
                 Map.of("id", "measured", "type", "date", "info", Map.of("label", "Measured on", "notes", "",
                         "type_override", "")))));
-    }
-
-    /** The table's index definitions with its own id and CKAN's generated index names taken out. */
-    List<String> indexShapes(String rid) throws Exception {
-        return sql("SELECT regexp_replace(replace(indexdef, '" + rid + "', 'T'), '^CREATE (UNIQUE )?INDEX \\S+ ON', "
-                + "'CREATE \\1INDEX ON') FROM pg_indexes WHERE tablename = '" + rid + "' ORDER BY 1");
     }
 
     void awaitTask(String rid, String state) {
