@@ -8,7 +8,6 @@ import io.datapusher.worker.service.Offload;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +71,7 @@ public class PreviewStep implements IngestStep {
             preview.put("bytes", context.file().size());
             preview.put("md5", context.file().md5());
         }
-        preview.put("columns", new ArrayList<>(List.of()));
+        preview.put("columns", List.of());
         preview.put("error", error);
         return preview;
     }
