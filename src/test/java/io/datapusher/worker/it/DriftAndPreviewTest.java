@@ -171,6 +171,21 @@ class DriftAndPreviewTest extends EndToEndTest {
         assertEquals(before, checksum(rid));
     }
 
+    @Test
+    void aPreviewOfAFileWhoseAnalysisFailsShowsTheErrorAndWhatWasKnown() throws Exception {
+        String rid = UUID.randomUUID().toString();
+        ckan.addResource(rid, "<!DOCTYPE html><html><body>Not found</body></html>".getBytes(StandardCharsets.UTF_8), "CSV");
+
+        JsonPath job = awaitJob(given().post("/api/resources/" + rid + "/preview").then().statusCode(202)
+                .extract().jsonPath().getString("job_id"));
+
+        assertEquals("failed", job.getString("status"), job.prettify());
+        assertEquals("analyze", job.getString("step"));
+        assertEquals(job.getString("error"), job.getString("preview.error"));
+        assertTrue(job.getInt("preview.bytes") > 0, job.prettify());
+        assertEquals(List.of(), job.getList("preview.columns"));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private String resource(String csv) {
