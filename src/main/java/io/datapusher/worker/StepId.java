@@ -8,7 +8,9 @@ public enum StepId {
     DOWNLOAD("download"),
     ANALYZE("analyze"),
     LOAD("load"),
-    UPDATE_METADATA("update-metadata");
+    UPDATE_METADATA("update-metadata"),
+    /** A preview's last step, in place of load: what the load would make of the file, written nowhere. */
+    PREVIEW("preview");
 
     private final String id;
 

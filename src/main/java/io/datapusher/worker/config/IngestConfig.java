@@ -1,6 +1,7 @@
 package io.datapusher.worker.config;
 
 import io.datapusher.worker.Backoff;
+import io.datapusher.worker.datastore.DriftPolicy;
 import io.datapusher.worker.datastore.LoaderSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -44,6 +45,15 @@ public interface IngestConfig {
      * 403 to everyone: it can reload any resource and shows errors that quote private files.
      */
     Optional<String> apiToken();
+
+    /**
+     * {@code INGEST_DRIFT_POLICY}: what a load whose table differs from the live one may do.
+     * {@code report} loads and reports the drift; {@code protect-dictionary} refuses a load that would
+     * lose Data Dictionary entries a person wrote; {@code strict} refuses any removed column and any
+     * type change. {@code "accept_drift": true} on POST /api/jobs lets one load through.
+     */
+    @WithDefault("report")
+    DriftPolicy driftPolicy();
 
     Download download();
 

@@ -1,6 +1,7 @@
 package io.datapusher.worker.datapusherapi;
 
 import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobKind;
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.StepId;
 import io.datapusher.worker.StepRecord;
@@ -86,7 +87,9 @@ public final class JobLog {
         OffsetDateTime at = job.finishedAt != null ? job.finishedAt : job.updatedAt;
         JobStatus status = job.status;
         Line line = switch (status) {
-            case COMPLETE -> new Line(at, Level.INFO, null, "Complete: the DataStore table holds "
+            case COMPLETE -> job.kind == JobKind.PREVIEW
+                    ? new Line(at, Level.INFO, null, "Complete: a preview only, nothing was written to the DataStore")
+                    : new Line(at, Level.INFO, null, "Complete: the DataStore table holds "
                     + (job.rows == null ? "the file's" : job.rows) + " rows");
             case SKIPPED -> new Line(at, Level.INFO, null, "Complete: nothing to load (" + orElse(job.error, "skipped") + ")");
             case SUPERSEDED -> new Line(at, Level.INFO, null, "Complete: superseded (" + orElse(job.error, "a newer load won") + ")");

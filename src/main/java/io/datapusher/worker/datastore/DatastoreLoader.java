@@ -282,7 +282,7 @@ public class DatastoreLoader {
             committed = true;
             self.swapped = true;
             return new LoadResult(rows, plan.columns(), outcome.replaced(), copyMillis, indexMillis, millisSince(swapStart),
-                    outcome.attempts(), 1, Instant.now(), 0, false, List.copyOf(plan.warnings()));
+                    outcome.attempts(), 1, Instant.now(), 0, false, List.copyOf(plan.warnings()), outcome.drift());
         } finally {
             if (!committed) {
                 rollbackQuietly(connection);
@@ -363,7 +363,7 @@ public class DatastoreLoader {
             boolean pending = !later.isEmpty() && !buildOnLive(coordinator, workers, rid, later, plan.warnings(), self);
             return new LoadResult(rows, plan.columns(), outcome.replaced(), copyMillis, indexMillis, swapMillis,
                     outcome.attempts(), settings.parallelism(), liveAt, millisSince(laterStart), pending,
-                    List.copyOf(plan.warnings()));
+                    List.copyOf(plan.warnings()), outcome.drift());
         } finally {
             if (!swapped && table != null) {
                 discard(coordinator, table, self);

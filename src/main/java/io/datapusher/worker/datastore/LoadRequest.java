@@ -17,12 +17,19 @@ import java.time.Instant;
  * @param stillInCkan asked just before the swap: a resource deleted in CKAN meanwhile is not loaded
  * @param deadline   when the job's time is up: a load that has not swapped by then is cancelled, one
  *                   that has goes on to the end (null: no deadline)
+ * @param driftPolicy what schema drift may do to this load (report when null); an accepted drift is {@code report}
  */
 public record LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan,
-                          Instant jobCreatedAt, ResourceCheck stillInCkan, Instant deadline) {
+                          Instant jobCreatedAt, ResourceCheck stillInCkan, Instant deadline, DriftPolicy driftPolicy) {
 
     public LoadRequest {
         stillInCkan = stillInCkan == null ? ResourceCheck.NONE : stillInCkan;
+        driftPolicy = driftPolicy == null ? DriftPolicy.REPORT : driftPolicy;
+    }
+
+    public LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan,
+                       Instant jobCreatedAt, ResourceCheck stillInCkan, Instant deadline) {
+        this(resourceId, jobId, hash, analysis, ckan, jobCreatedAt, stillInCkan, deadline, DriftPolicy.REPORT);
     }
 
     public LoadRequest(String resourceId, String jobId, String hash, Analysis analysis, CkanVersion ckan,

@@ -20,10 +20,11 @@ import java.util.List;
  * @param laterIndexMillis time spent building full-text indexes on the live table after the swap
  * @param indexesPending whether some of those could not be built yet (they are in the table's marker)
  * @param warnings      things that did not stop the load, e.g. an old custom index that no longer applies
+ * @param drift         how the new table differs from the one it replaced; null for a first load
  */
 public record LoadResult(long rows, List<Column> columns, boolean replaced, long copyMillis, long indexMillis,
                          long swapMillis, int swapAttempts, int connections, Instant liveAt, long laterIndexMillis,
-                         boolean indexesPending, List<String> warnings) {
+                         boolean indexesPending, List<String> warnings, SchemaDrift drift) {
 
     public record Column(String id, ColumnType type) {
     }

@@ -41,6 +41,7 @@ final class TableSwap {
     private final LoadStart start;
     private final Clock clock;
     private final List<String> warnings = new ArrayList<>();
+    private SchemaDrift drift;
 
     /** Time source and sleeper, replaceable so the retry logic can be reasoned about. */
     interface Clock {
@@ -61,8 +62,11 @@ final class TableSwap {
         };
     }
 
-    /** @param warnings what the job should say about the swap: indexes added during the load that could not follow */
-    record Outcome(boolean replaced, int attempts, List<String> warnings) {
+    /**
+     * @param warnings what the job should say about the swap: indexes added during the load that could not follow
+     * @param drift    how the new table differs from the live one it replaced; null when there was none
+     */
+    record Outcome(boolean replaced, int attempts, List<String> warnings, SchemaDrift drift) {
     }
 
     /**
@@ -118,7 +122,7 @@ final class TableSwap {
                 warnings.clear();
                 boolean replaced = attempt();
                 execute("RELEASE SAVEPOINT dpw_swap");
-                return new Outcome(replaced, attempts, List.copyOf(warnings));
+                return new Outcome(replaced, attempts, List.copyOf(warnings), drift);
             } catch (SQLException e) {
                 rollbackAttempt(e);
                 if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
@@ -158,6 +162,7 @@ final class TableSwap {
     private boolean attempt() throws SQLException, LoadException {
         LiveTableReader reader = new LiveTableReader(connection);
         LiveState live = lockAndReadLiveTable(reader);
+        drift = DriftCheck.underLock(reader, request, columns, start, rows);
         // Default privileges (CKAN's read role's SELECT) apply where a table is created, not where it is
         // moved: a staged table gets them here, before the live table's own grants, as if created in public.
         List<AclEntry> defaultGrants = table.isStaged() ? defaultPrivileges(reader) : List.of();

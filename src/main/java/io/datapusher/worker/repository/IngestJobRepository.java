@@ -1,6 +1,7 @@
 package io.datapusher.worker.repository;
 
 import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobKind;
 import io.datapusher.worker.JobStatus;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
@@ -15,12 +16,16 @@ import java.util.UUID;
 @ApplicationScoped
 public class IngestJobRepository implements PanacheRepositoryBase<IngestJob, UUID> {
 
-    /** The newest job of a resource that has not finished: the one a redelivered message belongs to. */
+    /**
+     * The newest job of a resource that has not finished: the one a redelivered message belongs to.
+     * Never a preview: a message without a job id asks for a load, and a preview always has its id.
+     */
     public Uni<IngestJob> findNewestUnfinished(String resourceId) {
-        return find("resourceId = :rid and status in (:open)",
+        return find("resourceId = :rid and status in (:open) and kind <> :preview",
                 Sort.descending("createdAt"),
                 Parameters.with("rid", resourceId)
-                        .and("open", List.of(JobStatus.QUEUED, JobStatus.RUNNING)))
+                        .and("open", List.of(JobStatus.QUEUED, JobStatus.RUNNING))
+                        .and("preview", JobKind.PREVIEW))
                 .firstResult();
     }
 

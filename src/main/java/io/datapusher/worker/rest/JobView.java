@@ -30,7 +30,9 @@ public record JobView(
         @JsonProperty("live_at") OffsetDateTime liveAt,
         List<StepRecord> steps,
         CallbackState callback,
-        Map<String, Object> settings) {
+        Map<String, Object> settings,
+        Map<String, Object> drift,
+        Map<String, Object> preview) {
 
     /**
      * @param liveAt   when the job's data went live (its swap committed); with {@code finished_at},
@@ -40,10 +42,12 @@ public record JobView(
      * @param settings the per-resource settings the job used, by resource field, each
      *                 {@code {"value", "source"}} with source {@code resource}, {@code environment} or
      *                 {@code detected}; null before fetch-resource has read them
+     * @param drift    how the job's table differs from the live one; null before the load compared them, or on a first load
+     * @param preview  for a preview: what the dry run found; null otherwise
      */
     static JobView of(IngestJob job) {
         return new JobView(job.jobId.toString(), job.resourceId, job.kind, job.status, job.step, job.error, job.rows,
                 job.attempts, job.createdAt, job.updatedAt, job.finishedAt, job.liveAt, List.copyOf(job.steps.items), job.callback,
-                job.settings);
+                job.settings, job.drift, job.preview);
     }
 }

@@ -1,6 +1,7 @@
 package io.datapusher.worker.rest;
 
 import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobKind;
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.followup.FollowUp;
 import io.datapusher.worker.service.IngestJobService;
@@ -50,9 +51,17 @@ public class JobsResource {
             return Uni.createFrom().item(problem(Response.Status.BAD_REQUEST, "resource_id is required"));
         }
         boolean ignoreHash = Boolean.TRUE.equals(request.ignoreHash());
-        return jobs.createQueued(request.resourceId().trim(), ignoreHash)
+        JobKind kind = Boolean.TRUE.equals(request.dryRun()) ? JobKind.PREVIEW : JobKind.LOAD;
+        return queueJob(jobs, queue, request.resourceId().trim(), ignoreHash, kind, Boolean.TRUE.equals(request.acceptDrift()));
+    }
+
+    /** Records a job of this kind and queues it: 202 with its id, or 503 when the broker did not take it. */
+    static Uni<Response> queueJob(IngestJobService jobs, JobQueue queue, String resourceId, boolean ignoreHash, JobKind kind,
+                                  boolean acceptDrift) {
+        return jobs.createQueued(resourceId, ignoreHash, kind, acceptDrift)
                 .call(job -> jobs.enqueue(queue, new ResubmitRequest(job.resourceId, ignoreHash, job.jobId)))
-                .map(job -> Response.accepted(Map.of("job_id", job.jobId.toString(), "status", JobStatus.QUEUED.id()))
+                .map(job -> Response.accepted(Map.of("job_id", job.jobId.toString(), "status", JobStatus.QUEUED.id(),
+                                "kind", kind.id()))
                         .build())
                 .onFailure().recoverWithItem(e -> problem(Response.Status.SERVICE_UNAVAILABLE,
                         "the worker could not queue the job, try again later: " + e.getMessage()));
@@ -124,7 +133,7 @@ public class JobsResource {
         return value == null || value.isBlank() ? null : value.trim();
     }
 
-    private static Response problem(Response.Status status, String message) {
+    static Response problem(Response.Status status, String message) {
         return Response.status(status).entity(Map.of("error", message)).type(MediaType.APPLICATION_JSON).build();
     }
 }

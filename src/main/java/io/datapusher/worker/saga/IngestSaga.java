@@ -14,6 +14,7 @@ import io.datapusher.worker.saga.step.FetchResourceStep;
 import io.datapusher.worker.saga.step.IngestContext;
 import io.datapusher.worker.saga.step.IngestStep;
 import io.datapusher.worker.saga.step.LoadStep;
+import io.datapusher.worker.saga.step.PreviewStep;
 import io.datapusher.worker.saga.step.StepFailure;
 import io.datapusher.worker.saga.step.StepOutcome;
 import io.datapusher.worker.saga.step.UpdateMetadataStep;
@@ -38,7 +39,10 @@ import java.util.Optional;
  *   fetch-resource → download → analyze → load (the pivot) → update-metadata
  * </pre>
  *
- * Before the pivot a failure changes nothing in the DataStore; after it the new data is live and
+ * A preview runs fetch-resource, download and analyze, then {@code preview} in place of the load,
+ * and writes nothing to the DataStore or to CKAN.
+ *
+ * <p>Before the pivot a failure changes nothing in the DataStore; after it the new data is live and
  * only CKAN's metadata can still be missing, which the {@link FollowUp} retries. A job that comes
  * back after its load committed (its message was redelivered after a crash) resumes at
  * update-metadata without loading again. A failure of the jobs database itself is not caught here:
@@ -51,15 +55,17 @@ public class IngestSaga {
     private static final Logger LOG = Logger.getLogger(IngestSaga.class);
 
     private final List<IngestStep> steps;
+    private final List<IngestStep> previewSteps;
     private final IngestJobService jobs;
     private final DatastoreLoader datastore;
     private final JobMetrics metrics;
     private final IngestConfig config;
 
     public IngestSaga(FetchResourceStep fetchResource, DownloadStep download, AnalyzeStep analyze, LoadStep load,
-                      UpdateMetadataStep updateMetadata, IngestJobService jobs, DatastoreLoader datastore,
-                      JobMetrics metrics, IngestConfig config) {
+                      UpdateMetadataStep updateMetadata, PreviewStep preview, IngestJobService jobs,
+                      DatastoreLoader datastore, JobMetrics metrics, IngestConfig config) {
         this.steps = List.of(fetchResource, download, analyze, load, updateMetadata);
+        this.previewSteps = List.of(fetchResource, download, analyze, preview);
         this.jobs = jobs;
         this.datastore = datastore;
         this.metrics = metrics;
@@ -70,9 +76,11 @@ public class IngestSaga {
         IngestContext context = IngestContext.of(job);
         context.deadline(Instant.now().plus(config.jobTimeout()));
         Progress progress = new Progress();
-        return resumePoint(context, job)
-                .call(from -> from == StepId.UPDATE_METADATA ? finishLiveTable(context) : Uni.createFrom().voidItem())
-                .chain(from -> runFrom(indexOf(from), context, progress))
+        List<IngestStep> plan = context.isPreview() ? previewSteps : steps;
+        Uni<StepId> from = context.isPreview() ? Uni.createFrom().item(StepId.FETCH_RESOURCE) : resumePoint(context, job);
+        return from
+                .call(first -> first == StepId.UPDATE_METADATA ? finishLiveTable(context) : Uni.createFrom().voidItem())
+                .chain(first -> runFrom(plan, indexOf(plan, first), context, progress))
                 .chain(ending -> end(context, progress.step, ending))
                 .onFailure(StepFailure.class).recoverWithUni(f -> fail(context, progress.step, (StepFailure) f))
                 .eventually(() -> TempFiles.deleteWithPrefix(context.tempFilePrefix(), config.temp().dir()));
@@ -84,7 +92,8 @@ public class IngestSaga {
     }
 
     /** Runs the steps from {@code index} on, one after another, until one ends the job or none is left. */
-    private Uni<Optional<StepOutcome.Ending>> runFrom(int index, IngestContext context, Progress progress) {
+    private Uni<Optional<StepOutcome.Ending>> runFrom(List<IngestStep> steps, int index, IngestContext context,
+                                                      Progress progress) {
         if (index == steps.size()) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -101,7 +110,7 @@ public class IngestSaga {
                         : jobs.stepSucceeded(context.jobId(), step.id(), outcome.detail(), outcome.warnings()))
                 .call(outcome -> step.id() == StepId.LOAD ? recordPivot(context) : Uni.createFrom().voidItem())
                 .chain(outcome -> outcome.ending().isPresent() ? Uni.createFrom().item(outcome.ending())
-                        : runFrom(index + 1, context, progress));
+                        : runFrom(steps, index + 1, context, progress));
     }
 
     /**
@@ -110,7 +119,7 @@ public class IngestSaga {
      * and ending the job failed then would tell CKAN a lie and leave the live table unfinished.
      */
     private Uni<StepOutcome> withinDeadline(IngestStep step, IngestContext context) {
-        if (indexOf(step.id()) >= indexOf(StepId.LOAD)) {
+        if (step.id() == StepId.LOAD || step.id() == StepId.UPDATE_METADATA) {
             return step.execute(context);
         }
         Duration left = Duration.between(Instant.now(), context.deadline());
@@ -209,12 +218,15 @@ public class IngestSaga {
         LOG.logf(level, "Job %s (resource %s) ended %s at %s: %s", context.jobId(), context.resourceId(),
                 failure.outcome().id(), step, failure.getMessage());
         // What the job still owes CKAN (a metadata retry, a callback) is the follow-up's, after this.
-        return jobs.finish(context.jobId(), step, failure.outcome(), failure.getMessage())
+        Uni<Void> previewed = context.isPreview() && step != StepId.PREVIEW && failure.outcome() == JobStatus.FAILED
+                ? jobs.recordPreview(context.jobId(), PreviewStep.failure(context, failure.getMessage()))
+                : Uni.createFrom().voidItem();
+        return previewed.chain(() -> jobs.finish(context.jobId(), step, failure.outcome(), failure.getMessage()))
                 .invoke(() -> metrics.jobEnded(failure.outcome()))
                 .replaceWith(new SagaResult(failure.outcome(), false));
     }
 
-    private int indexOf(StepId step) {
+    private static int indexOf(List<IngestStep> steps, StepId step) {
         for (int i = 0; i < steps.size(); i++) {
             if (steps.get(i).id() == step) {
                 return i;

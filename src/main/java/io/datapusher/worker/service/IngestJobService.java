@@ -2,6 +2,7 @@ package io.datapusher.worker.service;
 
 import io.datapusher.worker.CallbackState;
 import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobKind;
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.JobSteps;
 import io.datapusher.worker.StepId;
@@ -21,6 +22,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
@@ -46,7 +48,16 @@ public class IngestJobService {
 
     @WithTransaction
     public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash) {
-        return repository.persist(IngestJob.queued(UUID.randomUUID(), resourceId, ignoreHash, now()));
+        return createQueued(resourceId, ignoreHash, JobKind.LOAD, false);
+    }
+
+    /** A job of any kind, with what it was asked to allow; the saga reads both from the row. */
+    @WithTransaction
+    public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash, JobKind kind, boolean acceptDrift) {
+        IngestJob job = IngestJob.queued(UUID.randomUUID(), resourceId, ignoreHash, now());
+        job.kind = kind;
+        job.acceptDrift = acceptDrift;
+        return repository.persist(job);
     }
 
     /**
@@ -292,6 +303,16 @@ public class IngestJobService {
                 job.error = reason;
             }
         });
+    }
+
+    /** How the job's table differs from the live one (null: there was no live table). */
+    public Uni<Void> recordDrift(UUID jobId, Map<String, Object> drift) {
+        return update(jobId, job -> job.drift = drift);
+    }
+
+    /** What a preview found, or how far it got before the error it records. */
+    public Uni<Void> recordPreview(UUID jobId, Map<String, Object> preview) {
+        return update(jobId, job -> job.preview = preview);
     }
 
     public Uni<Void> recordRows(UUID jobId, long rows) {

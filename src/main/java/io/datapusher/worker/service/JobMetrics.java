@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code datapusher_followups_parked_total}: follow-ups given up and parked in
  *       {@code datapusher.metadata-parked};</li>
  *   <li>{@code datapusher_outage_rounds_total}: messages handed back because CKAN, the jobs
- *       database or the DataStore was unreachable.</li>
+ *       database or the DataStore was unreachable;</li>
+ *   <li>{@code datapusher_drift_loads_total{outcome}}: loads whose table differed from the live one
+ *       in its columns, {@code reported} (loaded) or {@code refused} by INGEST_DRIFT_POLICY.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -65,6 +67,12 @@ public class JobMetrics {
 
     public void rowsLoaded(long rows) {
         rowsLoaded.increment(rows);
+    }
+
+    /** A load whose columns differ from the live table's: {@code refused} by the drift policy, or {@code reported}. */
+    public void drift(boolean refused) {
+        Counter.builder("datapusher.drift.loads").description("Loads whose columns differ from the live table's")
+                .tag("outcome", refused ? "refused" : "reported").register(registry).increment();
     }
 
     public void followUpParked() {

@@ -162,6 +162,41 @@ final class WorkerRun implements AutoCloseable {
         }
     }
 
+    /** How long a preview of a file took, and a full reload of the same file, each from job creation to its end. */
+    record PreviewAndLoad(Job preview, Duration previewTook, Job load, Duration loadTook) {
+    }
+
+    /**
+     * Loads {@code initialCsv} so that a live table exists, then previews {@code csv}
+     * ({@code POST /api/resources/{id}/preview}) and reloads the resource with it, one after the other.
+     */
+    PreviewAndLoad previewThenReload(String resourceId, Path initialCsv, Path csv, Duration timeout) throws Exception {
+        ckan.addResource(resourceId, initialCsv, "CSV");
+        worker = WorkerProcess.start(name, environment);
+        toClose.add(worker);
+        try {
+            Job first = awaitEnded(publish(resourceId, false), Duration.ofMinutes(5));
+            if (!"complete".equals(first.status())) {
+                throw new IllegalStateException("the initial load ended " + first.status() + ": " + first.error());
+            }
+            ckan.replaceFile(resourceId, csv);
+            UUID previewId = UUID.fromString(worker.postJson("/api/resources/" + resourceId + "/preview", "")
+                    .path("job_id").asText());
+            Job preview = awaitEnded(previewId, timeout);
+            Job load = awaitEnded(publish(resourceId, true), timeout);
+            return new PreviewAndLoad(preview, took(preview), load, took(load));
+        } finally {
+            worker.terminate();
+            if (!worker.awaitExit(Duration.ofSeconds(60))) {
+                worker.kill();
+            }
+        }
+    }
+
+    private static Duration took(Job job) {
+        return job.finishedAt() == null ? null : Duration.between(job.createdAt(), job.finishedAt());
+    }
+
     /** Publishes a resubmit message with publisher confirms, naming a fresh job id; returns that id. */
     private UUID publish(String resourceId, boolean ignoreHash) throws Exception {
         UUID jobId = UUID.randomUUID();

@@ -1,6 +1,7 @@
 package io.datapusher.worker.config;
 
 import io.datapusher.worker.datastore.DatastoreConnections;
+import io.datapusher.worker.datastore.DriftPolicy;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -90,6 +91,16 @@ class IngestConfigTest {
         assertEquals(Duration.ofSeconds(30), config.metadataRetry().initialDelay());
         assertEquals(50, config.metadataRetry().maxAttempts());
         assertEquals(List.of("datastore", "tabledesigner"), config.datastoreUrlTypes());
+    }
+
+    @Test
+    void theDriftPolicyIsReportUnlessSetAndTakesTheContractsSpelling() {
+        assertEquals(DriftPolicy.REPORT, fromEnvironment(Map.of()).driftPolicy());
+        assertEquals(DriftPolicy.PROTECT_DICTIONARY,
+                fromEnvironment(Map.of("INGEST_DRIFT_POLICY", "protect-dictionary")).driftPolicy());
+        assertEquals(DriftPolicy.STRICT, fromEnvironment(Map.of("INGEST_DRIFT_POLICY", "strict")).driftPolicy());
+        assertThrows(RuntimeException.class, () -> fromEnvironment(Map.of("INGEST_DRIFT_POLICY", "lenient")).driftPolicy(),
+                "an unknown policy stops the worker at startup");
     }
 
     @Test

@@ -62,6 +62,8 @@ abstract class DropInRealCkanSuite {
     private String vhost;
     private long started;
     private String skipReason;
+    /** The worker's environment, to start it again with another setting (the q_ test). */
+    private final Map<String, String> workerEnv = new HashMap<>();
 
     DropInRealCkanSuite(RealCkanVersion version) {
         this.dir = Path.of("target/real-ckan", version.selector());
@@ -112,6 +114,7 @@ abstract class DropInRealCkanSuite {
         env.put("INGEST_METADATA_RETRY_MAX_DELAY", "2s");
         env.put("INGEST_TEMP_DIR", Files.createDirectories(dir.resolve("tmp")).toAbsolutePath().toString());
         env.put(WorkerProcess.LOG_DIR, dir.toString());
+        workerEnv.putAll(env);
         worker = WorkerProcess.start("worker-" + version.selector(), env);
     }
 
@@ -378,6 +381,80 @@ abstract class DropInRealCkanSuite {
     List<String> indexShapes(String rid) throws Exception {
         return sql("SELECT regexp_replace(replace(indexdef, '" + rid + "', 'T'), '^CREATE (UNIQUE )?INDEX \\S+ ON', "
                 + "'CREATE \\1INDEX ON') FROM pg_indexes WHERE tablename = '" + rid + "' ORDER BY 1");
+    }
+
+    /** The reshaped file: temperature renamed temp_c (same place, same type), measured dropped. */
+    static final String RESHAPED_CSV = "station,temp_c\nA1,12.5\nB2,9.25\nC3 river mouth,15\nD4,7.75\n";
+
+    /**
+     * Issue 17: a curated Data Dictionary (labels, notes, a type_override, saved as CKAN's Data
+     * Dictionary form saves it, with datastore_create's fields and info), then a reload whose file
+     * renamed one column and dropped another: the DataStore tab's upload log shows the drift.
+     */
+    @Test
+    void p_aReloadThatRenamesAndDropsCuratedColumnsLoadsAndTheDataStoreTabShowsTheDrift() throws Exception {
+        String dataset = ckan.dataset();
+        String rid = ckan.upload(dataset, "temperatures.csv", "CSV", CSV.getBytes(StandardCharsets.UTF_8)).path("id").asText();
+        awaitTask(rid, "complete");
+        curate(rid);
+        String oidBefore = oid(rid);
+
+        ckan.replaceFile(rid, "temperatures.csv", RESHAPED_CSV.getBytes(StandardCharsets.UTF_8));
+        await().atMost(LOAD).until(() -> !oid(rid).equals(oidBefore) && "complete".equals(state(rid)));
+
+        assertEquals("4", count(rid));
+        String logs = ckan.datapusherStatus(rid).path("task_info").path("logs").toString();
+        assertTrue(logs.contains("schema drift") && logs.contains("possibly renamed"), logs);
+        String tab = ckan.dataStoreTab(dataset, rid);
+        assertTrue(tab.contains("schema drift against the live table"), "the DataStore tab shows the drift");
+        assertTrue(tab.contains("temperature") && tab.contains("temp_c") && tab.contains("measured"), "it names the columns");
+        JsonNode job = worker.getJson("/api/jobs?resource_id=" + rid).path(0);
+        assertEquals("[\"temperature\",\"measured\"]", job.path("drift").path("removed").toString(), job.toPrettyString());
+    }
+
+    /**
+     * Issue 17: the same reload under INGEST_DRIFT_POLICY=protect-dictionary fails, CKAN's task ends
+     * in an error that names the column and how to accept it, and the live table is untouched. The
+     * worker is started again with that policy for this test, on the same port CKAN calls.
+     */
+    @Test
+    void q_underProtectDictionaryTheSameReloadFailsWithTheLiveTableUntouched() throws Exception {
+        String dataset = ckan.dataset();
+        String rid = ckan.upload(dataset, "temperatures.csv", "CSV", CSV.getBytes(StandardCharsets.UTF_8)).path("id").asText();
+        awaitTask(rid, "complete");
+        curate(rid);
+        String before = table(rid);
+        JsonNode infoBefore = ckan.action("datastore_info", Map.of("id", rid)).path("fields");
+
+        worker.close();
+        Map<String, String> protect = new HashMap<>(workerEnv);
+        protect.put("INGEST_DRIFT_POLICY", "protect-dictionary");
+        worker = WorkerProcess.start("worker-" + version.selector() + "-protect-dictionary", protect);
+        try {
+            ckan.replaceFile(rid, "temperatures.csv", RESHAPED_CSV.getBytes(StandardCharsets.UTF_8));
+            awaitTask(rid, "error");
+
+            String message = ckan.datapusherStatus(rid).path("task_info").path("error").path("message").asText();
+            assertTrue(message.contains("protect-dictionary") && message.contains("\"temperature\""), message);
+            assertTrue(message.contains("accept_drift"), message);
+            assertEquals(before, table(rid), "the live table, its rows and its dictionary are untouched");
+            assertEquals(infoBefore, ckan.action("datastore_info", Map.of("id", rid)).path("fields"));
+            assertTrue(ckan.dataStoreTab(dataset, rid).contains("protect-dictionary"), "the tab shows why");
+        } finally {
+            worker.close();
+            worker = WorkerProcess.start("worker-" + version.selector(), workerEnv);
+        }
+    }
+
+    /** Labels, notes and a type_override, as the Data Dictionary form saves them (datastore_create with info). */
+    void curate(String rid) throws Exception {
+        ckan.action("datastore_create", Map.of("resource_id", rid, "force", true, "fields", List.of(
+                Map.of("id", "station", "type", "text", "info", Map.of("label", "Station", "notes", "Code of the station",
+                        "type_override", "")),
+                Map.of("id", "temperature", "type", "numeric", "info", Map.of("label", "Temperature", "notes", "°C",
+                        "type_override", "numeric")),
+                Map.of("id", "measured", "type", "date", "info", Map.of("label", "Measured on", "notes", "",
+                        "type_override", "")))));
     }
 
     void awaitTask(String rid, String state) {

@@ -2,6 +2,7 @@ package io.datapusher.worker.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobKind;
 import io.datapusher.worker.config.CkanConfig;
 import io.datapusher.worker.config.IngestConfig;
 import io.datapusher.worker.repository.IngestJobRepository;
@@ -41,7 +42,7 @@ class UnqueuedJobTest {
         }
 
         @Override
-        public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash) {
+        public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash, JobKind kind, boolean acceptDrift) {
             calls.add("created " + resourceId);
             return Uni.createFrom().item(IngestJob.queued(jobId, resourceId, ignoreHash, OffsetDateTime.now()));
         }
@@ -85,7 +86,7 @@ class UnqueuedJobTest {
         RecordedJobs jobs = new RecordedJobs();
         JobsResource resource = new JobsResource(jobs, BROKER_REFUSES, null);
 
-        Response answer = resource.submit(new JobRequest("r-2", false)).await().atMost(Duration.ofSeconds(5));
+        Response answer = resource.submit(new JobRequest("r-2", false, null, null)).await().atMost(Duration.ofSeconds(5));
 
         assertEquals(503, answer.getStatus());
         assertEquals(List.of("created r-2", "not queued " + jobs.jobId + ": channel closed"), jobs.calls);

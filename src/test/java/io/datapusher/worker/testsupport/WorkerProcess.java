@@ -193,6 +193,18 @@ public final class WorkerProcess implements AutoCloseable {
         return JSON.readTree(response.body());
     }
 
+    /** POST a JSON body to the service's API, with the API token; the answer's JSON. */
+    public JsonNode postJson(String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Authorization", "Bearer " + apiToken).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
     private void awaitReady(Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         Health last = null;

@@ -1,6 +1,7 @@
 package io.datapusher.worker.saga.step;
 
 import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobKind;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.client.CkanResource;
 import io.datapusher.worker.datastore.CkanVersion;
@@ -21,6 +22,8 @@ public final class IngestContext {
     private final String resourceId;
     private final boolean ignoreHash;
     private final Instant jobCreatedAt;
+    private final JobKind kind;
+    private final boolean acceptDrift;
 
     private CkanResource resource;
     private CkanVersion ckanVersion;
@@ -32,14 +35,36 @@ public final class IngestContext {
     private Instant deadline;
 
     IngestContext(UUID jobId, String resourceId, boolean ignoreHash, Instant jobCreatedAt) {
+        this(jobId, resourceId, ignoreHash, jobCreatedAt, JobKind.LOAD, false);
+    }
+
+    IngestContext(UUID jobId, String resourceId, boolean ignoreHash, Instant jobCreatedAt, JobKind kind,
+                  boolean acceptDrift) {
         this.jobId = jobId;
         this.resourceId = resourceId;
         this.ignoreHash = ignoreHash;
         this.jobCreatedAt = jobCreatedAt;
+        this.kind = kind == null ? JobKind.LOAD : kind;
+        this.acceptDrift = acceptDrift;
     }
 
     public static IngestContext of(IngestJob job) {
-        return new IngestContext(job.jobId, job.resourceId, job.ignoreHash, job.createdAt.toInstant());
+        return new IngestContext(job.jobId, job.resourceId, job.ignoreHash, job.createdAt.toInstant(), job.kind,
+                job.acceptDrift);
+    }
+
+    /** What the job does; a preview stops after the analysis and writes nothing. */
+    public JobKind kind() {
+        return kind;
+    }
+
+    public boolean isPreview() {
+        return kind == JobKind.PREVIEW;
+    }
+
+    /** The job may load past INGEST_DRIFT_POLICY. */
+    public boolean acceptDrift() {
+        return acceptDrift;
     }
 
     public UUID jobId() {
@@ -50,8 +75,9 @@ public final class IngestContext {
         return resourceId;
     }
 
+    /** A preview looks at the file even when it is the one already loaded. */
     public boolean ignoreHash() {
-        return ignoreHash;
+        return ignoreHash || isPreview();
     }
 
     public Instant jobCreatedAt() {

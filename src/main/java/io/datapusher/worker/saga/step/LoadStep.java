@@ -4,19 +4,28 @@ import io.datapusher.worker.StepId;
 import io.datapusher.worker.client.CkanClient;
 import io.datapusher.worker.client.CkanRejectedException;
 import io.datapusher.worker.client.CkanResource;
+import io.datapusher.worker.config.IngestConfig;
 import io.datapusher.worker.datastore.DatastoreLoader;
+import io.datapusher.worker.datastore.DriftPolicy;
+import io.datapusher.worker.datastore.DriftRefusedException;
+import io.datapusher.worker.datastore.SchemaDrift;
 import io.datapusher.worker.datastore.LiveButUnfinishedException;
 import io.datapusher.worker.datastore.LoadException;
 import io.datapusher.worker.datastore.LoadRequest;
 import io.datapusher.worker.datastore.LoadResult;
 import io.datapusher.worker.datastore.ResourceBusyException;
 import io.datapusher.worker.datastore.SupersededException;
+import io.datapusher.worker.service.IngestJobService;
+import io.datapusher.worker.service.JobMetrics;
 import io.datapusher.worker.service.Offload;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code load}: the pivot. One DataStore transaction builds the new table and swaps it in; until it
@@ -32,10 +41,16 @@ public class LoadStep implements IngestStep {
 
     private final DatastoreLoader loader;
     private final CkanClient ckan;
+    private final IngestJobService jobs;
+    private final JobMetrics metrics;
+    private final IngestConfig config;
 
-    public LoadStep(DatastoreLoader loader, CkanClient ckan) {
+    public LoadStep(DatastoreLoader loader, CkanClient ckan, IngestJobService jobs, JobMetrics metrics, IngestConfig config) {
         this.loader = loader;
         this.ckan = ckan;
+        this.jobs = jobs;
+        this.metrics = metrics;
+        this.config = config;
     }
 
     @Override
@@ -47,12 +62,18 @@ public class LoadStep implements IngestStep {
     public Uni<StepOutcome> execute(IngestContext context) {
         LoadRequest request = new LoadRequest(context.resourceId(), context.jobId().toString(),
                 context.file().md5(), context.analysis(), context.ckanVersion(), context.jobCreatedAt(),
-                () -> stillInCkan(context.resourceId()), context.deadline());
+                () -> stillInCkan(context.resourceId()), context.deadline(),
+                context.acceptDrift() ? DriftPolicy.REPORT : config.driftPolicy());
+        AtomicReference<SchemaDrift> drift = new AtomicReference<>();
         return Offload.blocking(() -> {
             try {
                 LoadResult result = loader.load(request);
                 context.loaded(result);
-                return StepOutcome.done(describe(result), result.warnings());
+                drift.set(result.drift());
+                return StepOutcome.done(describe(result), withDrift(result.warnings(), result.drift()));
+            } catch (DriftRefusedException e) {
+                drift.set(e.drift());
+                throw StepFailure.failed(e.getMessage(), e);
             } catch (SupersededException e) {
                 throw StepFailure.superseded(e.getMessage(), e);
             } catch (ResourceBusyException e) {
@@ -68,7 +89,33 @@ public class LoadStep implements IngestStep {
                 }
                 throw StepFailure.failed(e.getMessage(), e);
             }
-        }).onCancellation().invoke(() -> loader.cancel(request.jobId()));
+        }).onCancellation().invoke(() -> loader.cancel(request.jobId()))
+                .call(() -> recordDrift(context, drift.get(), false))
+                .onFailure().call(() -> recordDrift(context, drift.get(), true));
+    }
+
+    /**
+     * The drift goes on the job (its {@code drift}), counts in a metric when columns changed, and its
+     * summary is a warning of the step, which CKAN's DataStore tab shows in the upload log.
+     */
+    private Uni<Void> recordDrift(IngestContext context, SchemaDrift drift, boolean refused) {
+        if (drift == null) {
+            return Uni.createFrom().voidItem();
+        }
+        if (drift.hasColumnChanges()) {
+            metrics.drift(refused);
+        }
+        return jobs.recordDrift(context.jobId(), drift.toJson());
+    }
+
+    private static List<String> withDrift(List<String> warnings, SchemaDrift drift) {
+        String summary = drift == null ? null : drift.summary();
+        if (summary == null) {
+            return warnings;
+        }
+        List<String> all = new ArrayList<>(warnings);
+        all.add(summary);
+        return all;
     }
 
     /**
