@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -41,6 +42,10 @@ final class TableSwap {
     private final LoadStart start;
     private final Clock clock;
     private final List<String> warnings = new ArrayList<>();
+    /** Where the replaced table goes; null: it is dropped. */
+    private History history;
+    /** The kept version a restore brings back; null for a load. */
+    private HistoryVersion restoring;
 
     /** Time source and sleeper, replaceable so the retry logic can be reasoned about. */
     interface Clock {
@@ -104,6 +109,29 @@ final class TableSwap {
         this.clock = clock;
     }
 
+    /**
+     * A restore: the same swap, bringing a kept version back instead of a new table. It keeps its own
+     * column comments and indexes as they were; the live table goes into history in its turn.
+     *
+     * @param rows the version's rows, counted before the swap (nobody writes a kept table)
+     */
+    static TableSwap restore(Connection connection, LoaderSettings settings, LoadRequest request, HistoryVersion version,
+                             long rows, History history, Clock clock) {
+        List<LoadResult.Column> columns = List.of();
+        TableSwap swap = new TableSwap(connection, settings, request,
+                NewTable.kept(request.resourceId(), version.table(), columns), columns, List.of(), List.of(), rows,
+                new LoadStart(true, Set.of(), null), clock);
+        swap.history = history;
+        swap.restoring = version;
+        return swap;
+    }
+
+    /** The replaced table goes into history instead of being dropped, when history is on and set up. */
+    TableSwap keepingHistory(History history) {
+        this.history = history;
+        return this;
+    }
+
     Outcome run() throws SQLException, LoadException {
         long budgetNanos = settings.swapBudget().toNanos();
         long started = clock.nanoTime();
@@ -161,12 +189,20 @@ final class TableSwap {
         // Default privileges (CKAN's read role's SELECT) apply where a table is created, not where it is
         // moved: a staged table gets them here, before the live table's own grants, as if created in public.
         List<AclEntry> defaultGrants = table.isStaged() ? defaultPrivileges(reader) : List.of();
-        writeColumnComments(live.columnComments());
-        long newOid = replaceLiveTable(reader, live.exists());
-        new IndexesAddedDuringLoad(connection, request.resourceId(), start, indexes, columns, warnings).apply(live.indexes());
+        if (restoring == null) {
+            writeColumnComments(live.columnComments());
+        } else {
+            Restore.checkLiveKeysFit(request.resourceId(), live.indexes(), restoring);
+        }
+        long newOid = replaceLiveTable(reader, live);
+        if (restoring == null) {
+            new IndexesAddedDuringLoad(connection, request.resourceId(), start, indexes, columns, warnings).apply(live.indexes());
+        } else {
+            Restore.carryLiveKeys(connection, request.resourceId(), live.indexes(), restoring);
+        }
         recreateViews(live.views(), live.aliasDefinition(), reader);
         restoreGrants(reader, newOid, defaultGrants, live);
-        recreateTriggers(live.triggers());
+        recreateTriggers(restoring == null ? live.triggers() : Restore.missingTriggers(reader, newOid, live.triggers()));
         writeMarker();
         recacheRowCount();
         return live.exists();
@@ -215,16 +251,33 @@ final class TableSwap {
         return new LiveState(true, columnComments, grants, views, triggers, aliasDefinition, reader.indexes(oid));
     }
 
-    /** The new table can take CKAN's names only once the old one has freed them. */
-    private long replaceLiveTable(LiveTableReader reader, boolean liveExists) throws SQLException {
-        if (liveExists) {
-            execute("DROP TABLE " + liveName() + " CASCADE");
+    /**
+     * The new table can take CKAN's names only once the old one has freed them: the old one goes into
+     * history (renamed, so its names are free) or is dropped. Views would follow a moved table, so
+     * they are dropped first, as a drop would; they come back on the new table.
+     */
+    private long replaceLiveTable(LiveTableReader reader, LiveState live) throws SQLException, LoadException {
+        if (live.exists()) {
+            if (history != null && history.usable(connection)) {
+                for (DependentView view : live.views()) {
+                    // parents first: a child went with its parent already
+                    execute("DROP VIEW IF EXISTS " + view.qualifiedName() + " CASCADE");
+                }
+                history.keep(connection, request.resourceId(), reader.tableOid(request.resourceId()).orElseThrow(),
+                        request.jobId());
+            } else {
+                execute("DROP TABLE " + liveName() + " CASCADE");
+            }
         }
-        moveIntoPlace(reader);
+        if (restoring != null) {
+            history.bringBack(connection, restoring);
+        } else {
+            moveIntoPlace(reader);
+        }
         return reader.tableOid(request.resourceId()).orElseThrow();
     }
 
-    /** The DROP ... CASCADE took the dependent views with it; parents come before children. */
+    /** The old table's views were dropped with it, or before it went into history; parents come before children. */
     private void recreateViews(List<DependentView> views, String aliasDefinition, LiveTableReader reader)
             throws SQLException, LoadException {
         for (DependentView view : views) {
@@ -415,6 +468,9 @@ final class TableSwap {
         marker.put("loaded_at", Instant.now().toString());
         if (request.jobCreatedAt() != null) {
             marker.put("job_created_at", request.jobCreatedAt().toString());
+        }
+        if (restoring != null) {
+            marker.put("restored_version", restoring.version());
         }
         if (!deferred.isEmpty()) {
             Map<String, String> pending = new LinkedHashMap<>();
