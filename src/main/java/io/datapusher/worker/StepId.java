@@ -8,6 +8,8 @@ public enum StepId {
     DOWNLOAD("download"),
     ANALYZE("analyze"),
     LOAD("load"),
+    /** A restore's pivot, in place of fetch-resource to load: it swaps a kept version back in. */
+    RESTORE("restore"),
     UPDATE_METADATA("update-metadata");
 
     private final String id;

@@ -1,6 +1,7 @@
 package io.datapusher.worker.saga;
 
 import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobKind;
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.StepId;
 import io.datapusher.worker.config.IngestConfig;
@@ -14,6 +15,7 @@ import io.datapusher.worker.saga.step.FetchResourceStep;
 import io.datapusher.worker.saga.step.IngestContext;
 import io.datapusher.worker.saga.step.IngestStep;
 import io.datapusher.worker.saga.step.LoadStep;
+import io.datapusher.worker.saga.step.RestoreStep;
 import io.datapusher.worker.saga.step.StepFailure;
 import io.datapusher.worker.saga.step.StepOutcome;
 import io.datapusher.worker.saga.step.UpdateMetadataStep;
@@ -35,7 +37,8 @@ import java.util.Optional;
  * before the next step starts:
  *
  * <pre>
- *   fetch-resource → download → analyze → load (the pivot) → update-metadata
+ *   load:    fetch-resource → download → analyze → load (the pivot) → update-metadata
+ *   restore: restore (the pivot) → update-metadata
  * </pre>
  *
  * Before the pivot a failure changes nothing in the DataStore; after it the new data is live and
@@ -50,16 +53,18 @@ public class IngestSaga {
 
     private static final Logger LOG = Logger.getLogger(IngestSaga.class);
 
-    private final List<IngestStep> steps;
+    private final List<IngestStep> loadSteps;
+    private final List<IngestStep> restoreSteps;
     private final IngestJobService jobs;
     private final DatastoreLoader datastore;
     private final JobMetrics metrics;
     private final IngestConfig config;
 
     public IngestSaga(FetchResourceStep fetchResource, DownloadStep download, AnalyzeStep analyze, LoadStep load,
-                      UpdateMetadataStep updateMetadata, IngestJobService jobs, DatastoreLoader datastore,
+                      RestoreStep restore, UpdateMetadataStep updateMetadata, IngestJobService jobs, DatastoreLoader datastore,
                       JobMetrics metrics, IngestConfig config) {
-        this.steps = List.of(fetchResource, download, analyze, load, updateMetadata);
+        this.loadSteps = List.of(fetchResource, download, analyze, load, updateMetadata);
+        this.restoreSteps = List.of(restore, updateMetadata);
         this.jobs = jobs;
         this.datastore = datastore;
         this.metrics = metrics;
@@ -70,9 +75,10 @@ public class IngestSaga {
         IngestContext context = IngestContext.of(job);
         context.deadline(Instant.now().plus(config.jobTimeout()));
         Progress progress = new Progress();
-        return resumePoint(context, job)
+        List<IngestStep> steps = job.kind == JobKind.RESTORE ? restoreSteps : loadSteps;
+        return resumePoint(context, job, steps.get(0).id())
                 .call(from -> from == StepId.UPDATE_METADATA ? finishLiveTable(context) : Uni.createFrom().voidItem())
-                .chain(from -> runFrom(indexOf(from), context, progress))
+                .chain(from -> runFrom(steps, indexOf(steps, from), context, progress))
                 .chain(ending -> end(context, progress.step, ending))
                 .onFailure(StepFailure.class).recoverWithUni(f -> fail(context, progress.step, (StepFailure) f))
                 .eventually(() -> TempFiles.deleteWithPrefix(context.tempFilePrefix(), config.temp().dir()));
@@ -84,7 +90,8 @@ public class IngestSaga {
     }
 
     /** Runs the steps from {@code index} on, one after another, until one ends the job or none is left. */
-    private Uni<Optional<StepOutcome.Ending>> runFrom(int index, IngestContext context, Progress progress) {
+    private Uni<Optional<StepOutcome.Ending>> runFrom(List<IngestStep> steps, int index, IngestContext context,
+                                                      Progress progress) {
         if (index == steps.size()) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -99,18 +106,19 @@ public class IngestSaga {
                 .invoke(() -> metrics.stepTook(step.id(), System.nanoTime() - started))
                 .call(outcome -> outcome.ending().isPresent() ? Uni.createFrom().voidItem()
                         : jobs.stepSucceeded(context.jobId(), step.id(), outcome.detail(), outcome.warnings()))
-                .call(outcome -> step.id() == StepId.LOAD ? recordPivot(context) : Uni.createFrom().voidItem())
+                .call(outcome -> isPivot(step.id()) ? recordPivot(context) : Uni.createFrom().voidItem())
                 .chain(outcome -> outcome.ending().isPresent() ? Uni.createFrom().item(outcome.ending())
-                        : runFrom(index + 1, context, progress));
+                        : runFrom(steps, index + 1, context, progress));
     }
 
     /**
      * INGEST_JOB_TIMEOUT bounds the steps before the load. The load keeps the deadline itself, up to
      * its swap (see {@link LoadStep}); what follows the swap is not bounded by it: the data is live,
-     * and ending the job failed then would tell CKAN a lie and leave the live table unfinished.
+     * and ending the job failed then would tell CKAN a lie and leave the live table unfinished. A
+     * restore's swap is bounded by INGEST_SWAP_BUDGET, as a load's.
      */
     private Uni<StepOutcome> withinDeadline(IngestStep step, IngestContext context) {
-        if (indexOf(step.id()) >= indexOf(StepId.LOAD)) {
+        if (isPivot(step.id()) || step.id() == StepId.UPDATE_METADATA) {
             return step.execute(context);
         }
         Duration left = Duration.between(Instant.now(), context.deadline());
@@ -127,9 +135,9 @@ public class IngestSaga {
     /**
      * Where the job starts: update-metadata when the job row says its load committed, or when the
      * live table's marker names this job (the process died between the commit and writing that
-     * down); fetch-resource otherwise.
+     * down); its first step otherwise (fetch-resource for a load, restore for a restore).
      */
-    private Uni<StepId> resumePoint(IngestContext context, IngestJob job) {
+    private Uni<StepId> resumePoint(IngestContext context, IngestJob job, StepId first) {
         if (job.loadedAt != null && job.hash != null) {
             context.resumedPastThePivot(job.hash);
             return Uni.createFrom().item(StepId.UPDATE_METADATA);
@@ -140,7 +148,7 @@ public class IngestSaga {
                     Optional<LiveTable.Marker> marker = live.flatMap(LiveTable::marker)
                             .filter(m -> context.jobId().toString().equals(m.jobId()) && m.hash() != null);
                     if (marker.isEmpty()) {
-                        return Uni.createFrom().item(StepId.FETCH_RESOURCE);
+                        return Uni.createFrom().item(first);
                     }
                     LOG.infof("Job %s (resource %s): its load had committed; resuming at update-metadata",
                             context.jobId(), context.resourceId());
@@ -214,7 +222,12 @@ public class IngestSaga {
                 .replaceWith(new SagaResult(failure.outcome(), false));
     }
 
-    private int indexOf(StepId step) {
+    /** The step whose commit puts new data live: a load's, or a restore's. */
+    private static boolean isPivot(StepId step) {
+        return step == StepId.LOAD || step == StepId.RESTORE;
+    }
+
+    private static int indexOf(List<IngestStep> steps, StepId step) {
         for (int i = 0; i < steps.size(); i++) {
             if (steps.get(i).id() == step) {
                 return i;

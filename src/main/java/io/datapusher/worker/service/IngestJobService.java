@@ -2,6 +2,7 @@ package io.datapusher.worker.service;
 
 import io.datapusher.worker.CallbackState;
 import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobKind;
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.JobSteps;
 import io.datapusher.worker.StepId;
@@ -46,6 +47,19 @@ public class IngestJobService {
     @WithTransaction
     public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash) {
         return repository.persist(IngestJob.queued(UUID.randomUUID(), resourceId, ignoreHash, now()));
+    }
+
+    /**
+     * A restore job: queued like a load, its saga swaps a kept version back in.
+     *
+     * @param version the job id of the version to restore; null for the newest
+     */
+    @WithTransaction
+    public Uni<IngestJob> createRestore(String resourceId, String version) {
+        IngestJob job = IngestJob.queued(UUID.randomUUID(), resourceId, true, now());
+        job.kind = JobKind.RESTORE;
+        job.restoreVersion = version;
+        return repository.persist(job);
     }
 
     /**

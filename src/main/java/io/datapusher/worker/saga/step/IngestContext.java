@@ -1,6 +1,7 @@
 package io.datapusher.worker.saga.step;
 
 import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobKind;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.client.CkanResource;
 import io.datapusher.worker.datastore.CkanVersion;
@@ -20,6 +21,8 @@ public final class IngestContext {
     private final String resourceId;
     private final boolean ignoreHash;
     private final Instant jobCreatedAt;
+    private JobKind kind = JobKind.LOAD;
+    private String restoreVersion;
 
     private CkanResource resource;
     private CkanVersion ckanVersion;
@@ -37,7 +40,19 @@ public final class IngestContext {
     }
 
     public static IngestContext of(IngestJob job) {
-        return new IngestContext(job.jobId, job.resourceId, job.ignoreHash, job.createdAt.toInstant());
+        IngestContext context = new IngestContext(job.jobId, job.resourceId, job.ignoreHash, job.createdAt.toInstant());
+        context.kind = job.kind == null ? JobKind.LOAD : job.kind;
+        context.restoreVersion = job.restoreVersion;
+        return context;
+    }
+
+    public JobKind kind() {
+        return kind;
+    }
+
+    /** For a restore: the job id of the version to bring back; null for the newest. */
+    public String restoreVersion() {
+        return restoreVersion;
     }
 
     public UUID jobId() {
@@ -104,6 +119,12 @@ public final class IngestContext {
 
     public LoadResult loaded() {
         return loaded;
+    }
+
+    /** restore's output: the version is live, loaded from the file with this md5 ("" when unknown). */
+    public void restored(LoadResult loaded, String hash) {
+        this.loaded = loaded;
+        this.loadedHash = hash == null ? "" : hash;
     }
 
     /** The job resumes after its load had committed, with the hash of the file that was loaded. */
