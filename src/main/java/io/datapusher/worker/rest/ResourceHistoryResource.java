@@ -1,5 +1,8 @@
 package io.datapusher.worker.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.datastore.DatastoreLoader;
 import io.datapusher.worker.datastore.RestoreRefusedException;
@@ -8,7 +11,6 @@ import io.datapusher.worker.service.JobQueue;
 import io.datapusher.worker.service.Offload;
 import io.datapusher.worker.service.ResubmitRequest;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,6 +29,9 @@ import java.util.Map;
 @Path("/api/resources/{resource_id}")
 @Produces(MediaType.APPLICATION_JSON)
 public class ResourceHistoryResource {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final DatastoreLoader datastore;
     private final IngestJobService jobs;
@@ -47,10 +52,17 @@ public class ResourceHistoryResource {
                         "the DataStore database could not be read, try again later: " + e.getMessage()));
     }
 
+    /** The body is optional, and so is its content type: {@code curl -X POST .../restore} restores the newest version. */
     @POST
     @Path("/restore")
-    @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> restore(@PathParam("resource_id") String resourceId, RestoreRequest request) {
+    public Uni<Response> restore(@PathParam("resource_id") String resourceId, String body) {
+        RestoreRequest request;
+        try {
+            request = body == null || body.isBlank() ? null : JSON.readValue(body, RestoreRequest.class);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().item(problem(Response.Status.BAD_REQUEST,
+                    "the body must be JSON such as {\"version\": \"<job_id>\"}, or nothing for the newest version"));
+        }
         String version = request == null || request.version() == null || request.version().isBlank()
                 ? null : request.version().trim();
         return Offload.blocking(() -> {

@@ -48,7 +48,8 @@ class UndoTest extends EndToEndTest {
         assertEquals(List.of("town", "pop_2023"), history.getList("columns[0].id"));
         assertTrue(history.getLong("[0].bytes") > 0);
 
-        String restoreJob = given().contentType(ContentType.JSON).body("{}").post("/api/resources/" + rid + "/restore")
+        // no body at all: the newest version
+        String restoreJob = given().post("/api/resources/" + rid + "/restore")
                 .then().statusCode(202).extract().path("job_id");
         JsonPath job = awaitJob(restoreJob);
         assertEquals("complete", job.getString("status"), job.prettify());
