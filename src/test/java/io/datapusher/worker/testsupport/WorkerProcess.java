@@ -193,6 +193,15 @@ public final class WorkerProcess implements AutoCloseable {
         return JSON.readTree(response.body());
     }
 
+    /** POST a JSON body to the service's API, with the API token; the answer's status and JSON body. */
+    public Health postJson(String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Authorization", "Bearer " + apiToken).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Health(response.statusCode(), JSON.readTree(response.body()));
+    }
+
     private void awaitReady(Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         Health last = null;
