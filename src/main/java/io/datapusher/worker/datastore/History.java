@@ -147,9 +147,10 @@ public class History {
         Jdbc.execute(connection, "ALTER TABLE " + Sql.publicTable(name) + " SET SCHEMA " + Sql.quoteIdent(Sql.HISTORY_SCHEMA));
         Jdbc.call(connection, "INSERT INTO " + catalog() + " (table_name, resource_id, loaded_by_job, hash, replaced_by_job,"
                         + " row_count, columns, bytes, renamed) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb)",
-                name, resourceId, loadedBy(comment).or(() -> marker.map(LiveTable.Marker::jobId).filter(id -> !id.isEmpty()))
+                name, resourceId, restored(comment, "restored_version").or(() -> marker.map(LiveTable.Marker::jobId).filter(id -> !id.isEmpty()))
                         .orElse(null),
-                marker.map(LiveTable.Marker::hash).filter(h -> !h.isEmpty()).orElse(null), replacedByJob, rows,
+                restored(comment, "restored_hash").or(() -> marker.map(LiveTable.Marker::hash)).filter(h -> !h.isEmpty())
+                        .orElse(null), replacedByJob, rows,
                 json(columns), bytes, json(renamed));
     }
 
@@ -359,13 +360,16 @@ public class History {
         }
     }
 
-    /** A table a restore brought back is still the version its first load made: it keeps that name. */
-    private static Optional<String> loadedBy(String tableComment) {
+    /**
+     * A table a restore brought back is still the version its first load made, from the file that
+     * load read: it keeps that name and that file's hash, which its marker carries beside the restore's.
+     */
+    private static Optional<String> restored(String tableComment, String field) {
         if (tableComment == null) {
             return Optional.empty();
         }
         try {
-            return Optional.ofNullable(JSON.readTree(tableComment).path("datapusher_worker").path("restored_version")
+            return Optional.ofNullable(JSON.readTree(tableComment).path("datapusher_worker").path(field)
                     .asText(null)).filter(v -> !v.isEmpty());
         } catch (JsonProcessingException notOurs) {
             return Optional.empty();

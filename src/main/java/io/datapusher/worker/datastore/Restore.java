@@ -41,11 +41,24 @@ final class Restore {
         HistoryVersion kept = check(connection, history, resourceId, version);
         // Counted before the swap, not under its lock: nobody writes a kept table.
         long rows = Jdbc.single(connection, "SELECT pg_catalog.count(*) FROM " + kept.qualified(), row -> row.getLong(1));
-        LoadRequest request = new LoadRequest(resourceId, jobId, kept.hash(), null, null, jobCreatedAt);
+        String fileHash = currentFileHash(resourceId);
+        LoadRequest request = new LoadRequest(resourceId, jobId, fileHash, null, null, jobCreatedAt);
         TableSwap.Outcome outcome = TableSwap.restore(connection, settings, request, kept, rows, history, TableSwap.Clock.SYSTEM)
                 .run();
-        return new RestoreResult(kept.version(), kept.hash(), rows, kept.columns().size(),
+        return new RestoreResult(kept.version(), fileHash, rows, kept.columns().size(),
                 (System.nanoTime() - started) / 1_000_000, outcome.attempts(), Instant.now());
+    }
+
+    /**
+     * The md5 of the resource's file as the live table's marker has it: the restore leaves it as
+     * CKAN's {@code hash} and in the restored table's marker, so that CKAN's own resubmit after the
+     * restore's {@code resource_patch} (its datapusher plugin submits on every update) finds the file
+     * unchanged and is skipped, instead of loading that file again over the restored data. An
+     * explicit reload ({@code ignore_hash}, CKAN's "Upload to DataStore") still loads it.
+     */
+    private String currentFileHash(String resourceId) throws SQLException {
+        return new LiveTableReader(connection).describe(resourceId).flatMap(LiveTable::marker)
+                .map(LiveTable.Marker::hash).filter(hash -> !hash.isEmpty()).orElse(null);
     }
 
     /**

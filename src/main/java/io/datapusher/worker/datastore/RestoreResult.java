@@ -6,7 +6,7 @@ import java.time.Instant;
  * What a committed restore did.
  *
  * @param version      the version that is live again
- * @param hash         the md5 of the file that version was loaded from, for CKAN's resource; null when unknown
+ * @param hash         the md5 of the resource's current file, which CKAN's {@code hash} keeps (see {@link Restore}); null when unknown
  * @param rows         its rows
  * @param columns      how many data columns it has
  * @param swapMillis   time spent in the swap, waiting for readers included

@@ -471,6 +471,7 @@ final class TableSwap {
         }
         if (restoring != null) {
             marker.put("restored_version", restoring.version());
+            marker.put("restored_hash", restoring.hash() == null ? "" : restoring.hash());
         }
         if (!deferred.isEmpty()) {
             Map<String, String> pending = new LinkedHashMap<>();

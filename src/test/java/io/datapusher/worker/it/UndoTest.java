@@ -63,6 +63,13 @@ class UndoTest extends EndToEndTest {
         Map<String, Object> patch = ckan.patches().get(ckan.patches().size() - 1);
         assertEquals(rid, patch.get("id"));
         assertEquals(true, patch.get("datastore_active"));
+        assertEquals(md5(V2), patch.get("hash"), "CKAN's hash stays the current file's");
+
+        // CKAN's datapusher plugin resubmits after every resource_patch: the unchanged file must not undo the restore
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Jobs.of(rid).size() >= 4);
+        assertEquals("skipped", Jobs.awaitEnded(rid).getString("status"));
+        assertEquals("2", datastore().queryOne("SELECT count(*) FROM \"" + rid + "\""));
 
         String undo = given().contentType(ContentType.JSON).body("{\"version\": \"" + secondJob + "\"}")
                 .post("/api/resources/" + rid + "/restore").then().statusCode(202).extract().path("job_id");
@@ -103,6 +110,11 @@ class UndoTest extends EndToEndTest {
         JsonPath job = Jobs.awaitEnded(rid);
         assertEquals("complete", job.getString("status"), job.prettify());
         return job.getString("job_id");
+    }
+
+    private static String md5(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static JsonPath awaitJob(String jobId) {
