@@ -117,41 +117,53 @@ public class History {
     void keep(Connection connection, String resourceId, long oid, String replacedByJob) throws SQLException {
         String key = randomKey();
         String name = prefix(resourceId) + "_h" + key;
-        String comment = Jdbc.single(connection, "SELECT pg_catalog.obj_description(?::oid, 'pg_class')",
-                row -> row.getString(1), oid);
-        Optional<LiveTable.Marker> marker = LiveTableReader.marker(comment);
-        List<HistoryVersion.Column> columns = columns(connection, oid);
-        Long rows = cachedRowCount(connection, resourceId);
-        long bytes = Jdbc.single(connection, "SELECT pg_catalog.pg_total_relation_size(?::oid)", row -> row.getLong(1), oid);
-        List<String> indexes = Jdbc.list(connection, "SELECT i.relname FROM pg_catalog.pg_index x"
-                + " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = ?::oid ORDER BY i.relname",
-                row -> row.getString(1), oid);
-        List<String> sequences = Jdbc.list(connection, "SELECT s.relname FROM pg_catalog.pg_depend d"
-                + " JOIN pg_catalog.pg_class s ON s.oid = d.objid WHERE d.classid = 'pg_catalog.pg_class'::regclass"
-                + " AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = ?::oid AND s.relkind = 'S'"
-                + " ORDER BY s.relname", row -> row.getString(1), oid);
+        // One round trip for what is recorded; the rows are counted later, outside the swap (see counted()).
+        Facts facts = Jdbc.single(connection, "SELECT pg_catalog.obj_description(c.oid, 'pg_class'),"
+                        + " pg_catalog.pg_total_relation_size(c.oid),"
+                        + " (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('id', a.attname, 'type',"
+                        + "   pg_catalog.format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum), '[]')::text"
+                        + "   FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+                        + "   AND a.attname NOT IN ('_id', '_full_text')),"
+                        + " ARRAY(SELECT i.relname::text FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i"
+                        + "   ON i.oid = x.indexrelid WHERE x.indrelid = c.oid ORDER BY i.relname),"
+                        + " ARRAY(SELECT s.relname::text FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s ON s.oid = d.objid"
+                        + "   WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass"
+                        + "   AND d.refobjid = c.oid AND s.relkind = 'S' ORDER BY s.relname)"
+                        + " FROM pg_catalog.pg_class c WHERE c.oid = ?::oid",
+                row -> new Facts(row.getString(1), row.getLong(2), row.getString(3),
+                        List.of((String[]) row.getArray(4).getArray()), List.of((String[]) row.getArray(5).getArray())),
+                oid);
+        Optional<LiveTable.Marker> marker = LiveTableReader.marker(facts.comment());
 
-        // Renamed while still in public, so that nothing of it clashes with an earlier version in history.
+        // Renamed while still in public, so that nothing of it clashes with an earlier version in
+        // history; all in one round trip, as the swap holds its lock meanwhile.
         Map<String, String> renamed = new LinkedHashMap<>();
-        Jdbc.execute(connection, "ALTER TABLE " + Sql.publicTable(resourceId) + " RENAME TO " + Sql.quoteIdent(name));
-        for (int i = 0; i < indexes.size(); i++) {
+        StringBuilder ddl = new StringBuilder("ALTER TABLE " + Sql.publicTable(resourceId) + " RENAME TO " + Sql.quoteIdent(name));
+        for (int i = 0; i < facts.indexes().size(); i++) {
             String kept = "h" + key + "_i" + i;
-            Jdbc.execute(connection, "ALTER INDEX " + Sql.publicTable(indexes.get(i)) + " RENAME TO " + Sql.quoteIdent(kept));
-            renamed.put(kept, indexes.get(i));
+            ddl.append("; ALTER INDEX ").append(Sql.publicTable(facts.indexes().get(i))).append(" RENAME TO ").append(Sql.quoteIdent(kept));
+            renamed.put(kept, facts.indexes().get(i));
         }
-        for (int i = 0; i < sequences.size(); i++) {
+        for (int i = 0; i < facts.sequences().size(); i++) {
             String kept = "h" + key + "_s" + i;
-            Jdbc.execute(connection, "ALTER SEQUENCE " + Sql.publicTable(sequences.get(i)) + " RENAME TO " + Sql.quoteIdent(kept));
-            renamed.put(kept, sequences.get(i));
+            ddl.append("; ALTER SEQUENCE ").append(Sql.publicTable(facts.sequences().get(i))).append(" RENAME TO ")
+                    .append(Sql.quoteIdent(kept));
+            renamed.put(kept, facts.sequences().get(i));
         }
-        Jdbc.execute(connection, "ALTER TABLE " + Sql.publicTable(name) + " SET SCHEMA " + Sql.quoteIdent(Sql.HISTORY_SCHEMA));
+        ddl.append("; ALTER TABLE ").append(Sql.publicTable(name)).append(" SET SCHEMA ").append(Sql.quoteIdent(Sql.HISTORY_SCHEMA));
+        Jdbc.execute(connection, ddl.toString());
         Jdbc.call(connection, "INSERT INTO " + catalog() + " (table_name, resource_id, loaded_by_job, hash, replaced_by_job,"
-                        + " row_count, columns, bytes, renamed) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb)",
-                name, resourceId, restored(comment, "restored_version").or(() -> marker.map(LiveTable.Marker::jobId).filter(id -> !id.isEmpty()))
-                        .orElse(null),
-                restored(comment, "restored_hash").or(() -> marker.map(LiveTable.Marker::hash)).filter(h -> !h.isEmpty())
-                        .orElse(null), replacedByJob, rows,
-                json(columns), bytes, json(renamed));
+                        + " columns, bytes, renamed) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb)",
+                name, resourceId,
+                restored(facts.comment(), "restored_version").or(() -> marker.map(LiveTable.Marker::jobId))
+                        .filter(id -> !id.isEmpty()).orElse(null),
+                restored(facts.comment(), "restored_hash").or(() -> marker.map(LiveTable.Marker::hash))
+                        .filter(h -> !h.isEmpty()).orElse(null),
+                replacedByJob, facts.columns(), facts.bytes(), json(renamed));
+    }
+
+    /** What the swap reads of the table it keeps. */
+    private record Facts(String comment, long bytes, String columns, List<String> indexes, List<String> sequences) {
     }
 
     /**
@@ -239,6 +251,9 @@ public class History {
             List<Kept> kept = Jdbc.list(connection, "SELECT table_name, resource_id, replaced_at, bytes FROM " + catalog()
                     + " ORDER BY replaced_at DESC, table_name", row -> new Kept(row.getString(1), row.getString(2),
                     row.getTimestamp(3).toInstant(), row.getLong(4)));
+            // The swap does not count a kept table's rows (it would hold its lock the while): counted here.
+            Jdbc.list(connection, "SELECT DISTINCT resource_id FROM " + catalog() + " WHERE row_count IS NULL",
+                    row -> row.getString(1)).forEach(rid -> unchecked(() -> versions(connection, rid)));
             Instant oldest = Instant.now().minus(policy.maxAge());
             Map<String, Integer> seen = new HashMap<>();
             Map<String, List<Kept>> doomed = new LinkedHashMap<>();
@@ -310,34 +325,24 @@ public class History {
     private record Kept(String table, String resourceId, Instant replacedAt, long bytes) {
     }
 
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    private static void unchecked(SqlWork work) {
+        try {
+            work.run();
+        } catch (SQLException e) {
+            throw new IllegalStateException(Sql.serverMessage(e), e);
+        }
+    }
+
     private static boolean catalogExists(Connection connection) throws SQLException {
         return Jdbc.single(connection, "SELECT pg_catalog.to_regclass(?) IS NOT NULL", row -> row.getBoolean(1), catalog());
     }
 
     private static String catalog() {
         return Sql.quoteIdent(Sql.HISTORY_SCHEMA) + "." + Sql.quoteIdent(CATALOG);
-    }
-
-    private static List<HistoryVersion.Column> columns(Connection connection, long oid) throws SQLException {
-        return Jdbc.list(connection, "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)"
-                + " FROM pg_catalog.pg_attribute a WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped"
-                + " AND a.attname NOT IN ('_id', '_full_text') ORDER BY a.attnum",
-                row -> new HistoryVersion.Column(row.getString(1), row.getString(2)), oid);
-    }
-
-    /** CKAN 2.12's cached count, when there is one: counting a large table would lengthen the swap. */
-    private static Long cachedRowCount(Connection connection, String resourceId) throws SQLException {
-        boolean cached = Jdbc.single(connection, "SELECT pg_catalog.to_regclass('public._table_stats') IS NOT NULL",
-                row -> row.getBoolean(1));
-        if (!cached) {
-            return null;
-        }
-        List<Long> rows = Jdbc.list(connection, "SELECT (stats ->> 'rows')::bigint FROM " + Sql.publicTable("_table_stats")
-                + " WHERE resource_id = ?", row -> {
-                    long count = row.getLong(1);
-                    return row.wasNull() ? null : count;
-                }, resourceId);
-        return rows.isEmpty() ? null : rows.get(0);
     }
 
     private static HistoryVersion version(java.sql.ResultSet row) throws SQLException {
