@@ -283,6 +283,10 @@ public class History {
 
     /** Every resource with history is listed: one whose live table is gone loses all of it. */
     private int dropUnderLock(Connection connection, String resourceId, List<Kept> versions) throws SQLException {
+        // The lock is taken only when there is something to drop: a load's lock is not for a sweep to hold idly.
+        if (versions.isEmpty() && new LiveTableReader(connection).tableOid(resourceId).isPresent()) {
+            return 0;
+        }
         if (!ResourceLock.tryLock(connection, resourceId)) {
             return 0;
         }
