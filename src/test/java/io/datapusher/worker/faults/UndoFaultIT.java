@@ -170,7 +170,7 @@ class UndoFaultIT extends FaultSuite {
     }
 
     private static String restore(String rid) throws Exception {
-        WorkerProcess.Health answer = worker.postJson("/api/resources/" + rid + "/restore", "");
+        WorkerProcess.Health answer = worker.postAnswer("/api/resources/" + rid + "/restore", "");
         assertEquals(202, answer.status(), answer.body().toString());
         return answer.body().path("job_id").asText();
     }

@@ -344,7 +344,7 @@ abstract class DropInRealCkanSuite {
         assertEquals(1, history.size(), history.toPrettyString());
         assertEquals(3, history.path(0).path("rows").asInt());
 
-        WorkerProcess.Health restore = worker.postJson("/api/resources/" + rid + "/restore", "{}");
+        WorkerProcess.Health restore = worker.postAnswer("/api/resources/" + rid + "/restore", "{}");
         assertEquals(202, restore.status(), restore.body().toString());
         awaitJob(restore.body().path("job_id").asText());
 
@@ -357,7 +357,7 @@ abstract class DropInRealCkanSuite {
         assertEquals("Code of the station", fields.path(0).path("info").path("notes").asText());
         assertTrue(ckan.action("resource_show", Map.of("id", rid)).path("datastore_active").asBoolean());
 
-        WorkerProcess.Health undo = worker.postJson("/api/resources/" + rid + "/restore", "");
+        WorkerProcess.Health undo = worker.postAnswer("/api/resources/" + rid + "/restore", "");
         assertEquals(202, undo.status(), undo.body().toString());
         awaitJob(undo.body().path("job_id").asText());
         JsonNode again = ckan.action("datastore_search", Map.of("resource_id", rid, "sort", "_id"));
