@@ -7,9 +7,9 @@ public enum StepId {
     FETCH_RESOURCE("fetch-resource"),
     DOWNLOAD("download"),
     ANALYZE("analyze"),
-    LOAD("load"),
     /** A restore's pivot, in place of fetch-resource to load: it swaps a kept version back in. */
     RESTORE("restore"),
+    LOAD("load"),
     UPDATE_METADATA("update-metadata");
 
     private final String id;

@@ -1,7 +1,6 @@
 package io.datapusher.worker.config;
 
 import io.datapusher.worker.Backoff;
-import io.datapusher.worker.datastore.HistoryPolicy;
 import io.datapusher.worker.datastore.LoaderSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -216,8 +215,8 @@ public interface IngestConfig {
         Optional<Long> maxBytes();
 
         /** The limits, or a startup failure that says which is wrong. */
-        default HistoryPolicy policy() {
-            return new HistoryPolicy(versions(), maxAge(),
+        default io.datapusher.worker.datastore.HistoryPolicy policy() {
+            return new io.datapusher.worker.datastore.HistoryPolicy(versions(), maxAge(),
                     maxBytes().map(java.util.OptionalLong::of).orElseGet(java.util.OptionalLong::empty));
         }
     }

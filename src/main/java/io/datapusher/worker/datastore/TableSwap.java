@@ -31,6 +31,11 @@ final class TableSwap {
     private static final Pattern SIMPLE_OPTION_VALUE = Pattern.compile("[A-Za-z0-9_.]+");
     private static final Pattern OPTION_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
+    /** Where the replaced table goes; null: it is dropped. */
+    private History history;
+    /** The kept version a restore brings back; null for a load. */
+    private HistoryVersion restoring;
+
     private final Connection connection;
     private final LoaderSettings settings;
     private final LoadRequest request;
@@ -42,10 +47,6 @@ final class TableSwap {
     private final LoadStart start;
     private final Clock clock;
     private final List<String> warnings = new ArrayList<>();
-    /** Where the replaced table goes; null: it is dropped. */
-    private History history;
-    /** The kept version a restore brings back; null for a load. */
-    private HistoryVersion restoring;
 
     /** Time source and sleeper, replaceable so the retry logic can be reasoned about. */
     interface Clock {

@@ -1,7 +1,6 @@
 package io.datapusher.worker.config;
 
 import io.datapusher.worker.datastore.DatastoreConnections;
-import io.datapusher.worker.datastore.HistoryPolicy;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -77,12 +76,12 @@ class IngestConfigTest {
 
     @Test
     void theHistoryRetentionReadsItsThreeVariablesAndDefaultsToOneVersionForAWeek() {
-        HistoryPolicy defaults = fromEnvironment(Map.of()).history().policy();
-        assertEquals(new HistoryPolicy(1, Duration.ofDays(7), OptionalLong.empty()), defaults);
+        io.datapusher.worker.datastore.HistoryPolicy defaults = fromEnvironment(Map.of()).history().policy();
+        assertEquals(new io.datapusher.worker.datastore.HistoryPolicy(1, Duration.ofDays(7), OptionalLong.empty()), defaults);
 
-        HistoryPolicy set = fromEnvironment(Map.of("INGEST_HISTORY_VERSIONS", "3", "INGEST_HISTORY_MAX_AGE", "36h",
+        io.datapusher.worker.datastore.HistoryPolicy set = fromEnvironment(Map.of("INGEST_HISTORY_VERSIONS", "3", "INGEST_HISTORY_MAX_AGE", "36h",
                 "INGEST_HISTORY_MAX_BYTES", "1073741824")).history().policy();
-        assertEquals(new HistoryPolicy(3, Duration.ofHours(36), OptionalLong.of(1L << 30)), set);
+        assertEquals(new io.datapusher.worker.datastore.HistoryPolicy(3, Duration.ofHours(36), OptionalLong.of(1L << 30)), set);
 
         assertEquals(false, fromEnvironment(Map.of("INGEST_HISTORY_VERSIONS", "0")).history().policy().enabled());
         assertThrows(IllegalArgumentException.class,
