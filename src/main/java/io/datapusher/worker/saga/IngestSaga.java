@@ -73,6 +73,7 @@ public class IngestSaga {
 
     public Uni<SagaResult> run(IngestJob job) {
         IngestContext context = IngestContext.of(job);
+        context.restoreVersion(job.restoreVersion);
         context.deadline(Instant.now().plus(config.jobTimeout()));
         Progress progress = new Progress();
         List<IngestStep> steps = job.kind == JobKind.RESTORE ? restoreSteps : loadSteps;

@@ -1,7 +1,6 @@
 package io.datapusher.worker.saga.step;
 
 import io.datapusher.worker.IngestJob;
-import io.datapusher.worker.JobKind;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.client.CkanResource;
 import io.datapusher.worker.datastore.CkanVersion;
@@ -21,8 +20,6 @@ public final class IngestContext {
     private final String resourceId;
     private final boolean ignoreHash;
     private final Instant jobCreatedAt;
-    private JobKind kind = JobKind.LOAD;
-    private String restoreVersion;
 
     private CkanResource resource;
     private CkanVersion ckanVersion;
@@ -31,6 +28,7 @@ public final class IngestContext {
     private LoadResult loaded;
     private String loadedHash;
     private Instant deadline;
+    private String restoreVersion;
 
     IngestContext(UUID jobId, String resourceId, boolean ignoreHash, Instant jobCreatedAt) {
         this.jobId = jobId;
@@ -40,19 +38,7 @@ public final class IngestContext {
     }
 
     public static IngestContext of(IngestJob job) {
-        IngestContext context = new IngestContext(job.jobId, job.resourceId, job.ignoreHash, job.createdAt.toInstant());
-        context.kind = job.kind == null ? JobKind.LOAD : job.kind;
-        context.restoreVersion = job.restoreVersion;
-        return context;
-    }
-
-    public JobKind kind() {
-        return kind;
-    }
-
-    /** For a restore: the job id of the version to bring back; null for the newest. */
-    public String restoreVersion() {
-        return restoreVersion;
+        return new IngestContext(job.jobId, job.resourceId, job.ignoreHash, job.createdAt.toInstant());
     }
 
     public UUID jobId() {
@@ -119,6 +105,15 @@ public final class IngestContext {
 
     public LoadResult loaded() {
         return loaded;
+    }
+
+    /** For a restore: the job id of the version to bring back; null for the newest. */
+    public void restoreVersion(String version) {
+        this.restoreVersion = version;
+    }
+
+    public String restoreVersion() {
+        return restoreVersion;
     }
 
     /** restore's output: the version is live, loaded from the file with this md5 ("" when unknown). */
