@@ -153,7 +153,9 @@ public class History {
         ddl.append("; ALTER TABLE ").append(Sql.publicTable(name)).append(" SET SCHEMA ").append(Sql.quoteIdent(Sql.HISTORY_SCHEMA));
         Jdbc.execute(connection, ddl.toString());
         Jdbc.call(connection, "INSERT INTO " + catalog() + " (table_name, resource_id, loaded_by_job, hash, replaced_by_job,"
-                        + " columns, bytes, renamed) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb)",
+                        + " columns, bytes, renamed, replaced_at) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb,"
+                        // the swap's own moment: a load's transaction may have begun long before its swap
+                        + " pg_catalog.clock_timestamp())",
                 name, resourceId,
                 restored(facts.comment(), "restored_version").or(() -> marker.map(LiveTable.Marker::jobId))
                         .filter(id -> !id.isEmpty()).orElse(null),
