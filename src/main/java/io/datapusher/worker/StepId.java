@@ -7,6 +7,8 @@ public enum StepId {
     FETCH_RESOURCE("fetch-resource"),
     DOWNLOAD("download"),
     ANALYZE("analyze"),
+    /** A restore's pivot, in place of fetch-resource to load: it swaps a kept version back in. */
+    RESTORE("restore"),
     LOAD("load"),
     UPDATE_METADATA("update-metadata"),
     /** A preview's last step, in place of load: what the load would make of the file, written nowhere. */

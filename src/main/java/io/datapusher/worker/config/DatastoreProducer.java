@@ -2,6 +2,7 @@ package io.datapusher.worker.config;
 
 import io.datapusher.worker.datastore.DatastoreConnections;
 import io.datapusher.worker.datastore.DatastoreLoader;
+import io.datapusher.worker.datastore.History;
 import io.datapusher.worker.datastore.LoaderSettings;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +28,6 @@ public class DatastoreProducer {
     DatastoreLoader datastoreLoader(DatastoreConnections connections, IngestConfig config) {
         LoaderSettings settings = new LoaderSettings(config.fts().lang(), config.fts().indexMethod(), config.fts().fieldTypeList(),
                 config.swap().lockTimeout(), config.swap().budget(), CONNECTION_CHECK_INTERVAL, config.load().checkedParallelism());
-        return new DatastoreLoader(connections, settings);
+        return new DatastoreLoader(connections, settings, new History(connections, config.history().policy()));
     }
 }

@@ -68,6 +68,8 @@ public interface IngestConfig {
 
     Swap swap();
 
+    HistoryRetention history();
+
     Redelivery redelivery();
 
     MetadataRetry metadataRetry();
@@ -203,6 +205,30 @@ public interface IngestConfig {
         /** How long the swap keeps trying before the job fails with the old table untouched. */
         @WithDefault("60s")
         Duration budget();
+    }
+
+    /**
+     * {@code INGEST_HISTORY_*}: the replaced tables the swap keeps in {@code datapusher_history} so
+     * that a load can be undone; the sweep ({@code INGEST_TEMP_SWEEP_INTERVAL}) applies the limits.
+     */
+    interface HistoryRetention {
+
+        /** Versions kept per resource, newest first; 0 turns history off and the swap drops the old table. */
+        @WithDefault("1")
+        int versions();
+
+        /** A version replaced longer ago than this is dropped. */
+        @WithDefault("7d")
+        Duration maxAge();
+
+        /** A cap in bytes over all kept versions of all resources, the oldest dropped first; unset: no cap. */
+        Optional<Long> maxBytes();
+
+        /** The limits, or a startup failure that says which is wrong. */
+        default io.datapusher.worker.datastore.HistoryPolicy policy() {
+            return new io.datapusher.worker.datastore.HistoryPolicy(versions(), maxAge(),
+                    maxBytes().map(java.util.OptionalLong::of).orElseGet(java.util.OptionalLong::empty));
+        }
     }
 
     /** {@code INGEST_REDELIVERY_*}: when a message whose job hit an outage comes back. */

@@ -7,10 +7,6 @@ import io.datapusher.worker.analyze.Misfit;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -63,12 +59,23 @@ public class DatastoreLoader {
 
     private final DatastoreConnections connections;
     private final LoaderSettings settings;
+    private final History history;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
     private volatile boolean toldWhyNotStaged;
 
     public DatastoreLoader(DatastoreConnections connections, LoaderSettings settings) {
+        this(connections, settings, new History(connections, HistoryPolicy.DEFAULT));
+    }
+
+    /** @param history where a swap puts the table it replaces, and where a restore finds it */
+    public DatastoreLoader(DatastoreConnections connections, LoaderSettings settings, History history) {
         this.connections = connections;
         this.settings = settings;
+        this.history = history;
+    }
+
+    public History history() {
+        return history;
     }
 
     /** The connections of one load, so that a cancel reaches all of them. */
@@ -129,7 +136,11 @@ public class DatastoreLoader {
                         Math.max(0, Duration.between(Instant.now(), request.deadline()).toMillis()), TimeUnit.MILLISECONDS);
         try {
             Connection coordinator = open(self);
-            return canStage(coordinator) ? loadStaged(coordinator, request, self) : loadInTransaction(coordinator, request, self);
+            history.prepare(coordinator);
+            LoadResult result = canStage(coordinator) ? loadStaged(coordinator, request, self)
+                    : loadInTransaction(coordinator, request, self);
+            history.trimQuietly(request.resourceId());
+            return result;
         } catch (SQLException e) {
             throwIfExpired(self);
             if (self.swapped) {
@@ -206,6 +217,54 @@ public class DatastoreLoader {
         return true;
     }
 
+    /**
+     * Swaps a kept version back in (see {@link Restore}), in one transaction under the resource's
+     * lock; a load or restore of the same resource holding it makes this one wait its turn
+     * ({@link ResourceBusyException}). {@link #cancel} with the same {@code jobId} stops it.
+     *
+     * @param version the job id of the version, or null for the newest
+     */
+    public RestoreResult restore(String resourceId, String jobId, String version, Instant jobCreatedAt) throws LoadException {
+        InFlight self = new InFlight();
+        if (inFlight.putIfAbsent(jobId, self) != null) {
+            throw new LoadException("job " + jobId + " is already running");
+        }
+        try {
+            Connection connection = open(self);
+            connection.setAutoCommit(false);
+            try {
+                DatastoreSession.prepare(connection, settings, true);
+                ResourceLock.claim(connection, resourceId, true);
+                RestoreResult result = new Restore(connection, settings, history).run(resourceId, jobId, version, jobCreatedAt);
+                self.startCommit();
+                connection.commit();
+                self.swapped = true;
+                history.trimQuietly(resourceId);
+                return result;
+            } finally {
+                if (!self.swapped) {
+                    rollbackQuietly(connection);
+                }
+            }
+        } catch (SQLException e) {
+            if (self.swapped) {
+                throw new LiveButUnfinishedException("the version is live, but the restore could not finish: "
+                        + Sql.serverMessage(e), e);
+            }
+            throw new LoadException("the DataStore refused the restore: " + Sql.serverMessage(e) + "; nothing was changed", e);
+        } finally {
+            inFlight.remove(jobId, self);
+            self.connections.forEach(DatastoreLoader::closeQuietly);
+        }
+    }
+
+    /** What a restore of {@code version} would be refused for, asked before its job is created; nothing is locked. */
+    public void checkRestore(String resourceId, String version) throws SQLException, RestoreRefusedException {
+        try (Connection connection = connections.open()) {
+            Restore.check(connection, history, resourceId, version);
+        }
+    }
+
     public Optional<LiveTable> describe(String resourceId) throws SQLException {
         try (Connection connection = connections.open()) {
             return new LiveTableReader(connection).describe(resourceId);
@@ -230,12 +289,12 @@ public class DatastoreLoader {
                     + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind = 'r'",
                     row -> row.getString(1), Sql.STAGING_SCHEMA);
             for (String resourceId : tables) {
-                if (tryLockResource(connection, resourceId)) {
+                if (ResourceLock.tryLock(connection, resourceId)) {
                     try {
                         Jdbc.execute(connection, "DROP TABLE IF EXISTS " + NewTable.staged(resourceId, List.of()).qualified());
                         dropped++;
                     } finally {
-                        unlockResource(connection, resourceId);
+                        ResourceLock.unlock(connection, resourceId);
                     }
                 }
             }
@@ -249,8 +308,8 @@ public class DatastoreLoader {
         connection.setAutoCommit(false);
         boolean committed = false;
         try {
-            prepareSession(connection, true);
-            claimResource(connection, request.resourceId(), true);
+            DatastoreSession.prepare(connection, settings, true);
+            ResourceLock.claim(connection, request.resourceId(), true);
             checkNotCancelled(self);
             // Counting rows in this transaction would hold a lock on the live table until the swap: CKAN's
             // own DDL would wait for the whole load. Counts go through a connection of their own.
@@ -275,7 +334,7 @@ public class DatastoreLoader {
             beforeSwap(counts, request, plan);
             long swapStart = System.nanoTime();
             TableSwap.Outcome outcome = new TableSwap(connection, settings, request, table, plan.columns(), built, List.of(),
-                    rows, plan.start(), TableSwap.Clock.SYSTEM).run();
+                    rows, plan.start(), TableSwap.Clock.SYSTEM).keepingHistory(history).run();
             plan.warnings().addAll(outcome.warnings());
             self.startCommit();
             connection.commit();
@@ -297,8 +356,8 @@ public class DatastoreLoader {
     private LoadResult loadStaged(Connection coordinator, LoadRequest request, InFlight self)
             throws SQLException, LoadException {
         String rid = request.resourceId();
-        prepareSession(coordinator, false);
-        claimResource(coordinator, rid, false);
+        DatastoreSession.prepare(coordinator, settings, false);
+        ResourceLock.claim(coordinator, rid, false);
         NewTable table = null;
         boolean swapped = false;
         try {
@@ -313,7 +372,7 @@ public class DatastoreLoader {
             List<Connection> workers = new ArrayList<>();
             for (int i = 0; i < settings.parallelism(); i++) {
                 Connection worker = open(self);
-                prepareSession(worker, false);
+                DatastoreSession.prepare(worker, settings, false);
                 workers.add(worker);
             }
             checkNotCancelled(self);
@@ -340,11 +399,11 @@ public class DatastoreLoader {
             beforeSwap(coordinator, request, plan);
             long swapStart = System.nanoTime();
             coordinator.setAutoCommit(false);
-            prepareSession(coordinator, true);
+            DatastoreSession.prepare(coordinator, settings, true);
             TableSwap.Outcome outcome;
             try {
                 outcome = new TableSwap(coordinator, settings, request, table, plan.columns(), built, later, rows,
-                        plan.start(), TableSwap.Clock.SYSTEM).run();
+                        plan.start(), TableSwap.Clock.SYSTEM).keepingHistory(history).run();
                 plan.warnings().addAll(outcome.warnings());
                 self.startCommit();
                 coordinator.commit();
@@ -368,7 +427,7 @@ public class DatastoreLoader {
             if (!swapped && table != null) {
                 discard(coordinator, table, self);
             }
-            unlockQuietly(coordinator, rid);
+            ResourceLock.unlockQuietly(coordinator, rid);
         }
     }
 
@@ -466,75 +525,6 @@ public class DatastoreLoader {
         }
     }
 
-    /**
-     * @param local for this transaction only ({@code SET LOCAL}), else for the session
-     */
-    private void prepareSession(Connection connection, boolean local) throws SQLException {
-        // Unqualified names in trigger and view definitions must resolve exactly as CKAN's do.
-        set(connection, "search_path", Sql.SCHEMA, local);
-        if (!"on".equals(show(connection, "standard_conforming_strings"))) {
-            // Sql.quoteLiteral relies on it: with it off a backslash in a label would change the literal.
-            set(connection, "standard_conforming_strings", "on", local);
-        }
-        // A role's or the database's own timeouts must not end a long build, nor the coordinator's
-        // session while it idles between phases: that would free the resource's lock under a running load.
-        set(connection, "statement_timeout", "0", local);
-        set(connection, "idle_in_transaction_session_timeout", "0", local);
-        if (connection.getMetaData().getDatabaseMajorVersion() >= 14) {
-            set(connection, "idle_session_timeout", "0", local);
-            // A backend whose worker died stops at its next check, and frees the resource's lock.
-            set(connection, "client_connection_check_interval", settings.connectionCheckInterval().toMillis() + "ms", local);
-        }
-        if (!local) {
-            // An idle coordinator whose host vanished is noticed in seconds, not after the OS's two hours.
-            set(connection, "tcp_keepalives_idle", "10", false);
-            set(connection, "tcp_keepalives_interval", "5", false);
-            set(connection, "tcp_keepalives_count", "3", false);
-        }
-    }
-
-    /**
-     * One load per resource across all replicas, and a staging table no sweep may take: held to the
-     * end of the transaction, or of the session for a staged load; either way freed when the backend
-     * dies.
-     */
-    private static void lockResource(Connection connection, String resourceId, boolean transactionOnly) throws SQLException {
-        String lock = transactionOnly ? "pg_advisory_xact_lock" : "pg_advisory_lock";
-        Jdbc.call(connection, "SELECT pg_catalog." + lock + "(?)", advisoryKey(resourceId));
-    }
-
-    /**
-     * Takes the resource's lock for a load, or refuses at once when another load holds it: waiting
-     * for it would hold a consumer (and count against the job's timeout) for as long as that load
-     * runs, so the job is handed back and runs after it.
-     */
-    private static void claimResource(Connection connection, String resourceId, boolean transactionOnly)
-            throws SQLException, ResourceBusyException {
-        String lock = transactionOnly ? "pg_try_advisory_xact_lock" : "pg_try_advisory_lock";
-        boolean locked = Jdbc.single(connection, "SELECT pg_catalog." + lock + "(?)", row -> row.getBoolean(1),
-                advisoryKey(resourceId));
-        if (!locked) {
-            throw new ResourceBusyException("another load of this resource is running; this one runs after it");
-        }
-    }
-
-    private static boolean tryLockResource(Connection connection, String resourceId) throws SQLException {
-        return Jdbc.single(connection, "SELECT pg_catalog.pg_try_advisory_lock(?)", row -> row.getBoolean(1),
-                advisoryKey(resourceId));
-    }
-
-    private static void unlockResource(Connection connection, String resourceId) throws SQLException {
-        Jdbc.call(connection, "SELECT pg_catalog.pg_advisory_unlock(?)", advisoryKey(resourceId));
-    }
-
-    private static void unlockQuietly(Connection connection, String resourceId) {
-        try {
-            unlockResource(connection, resourceId);
-        } catch (SQLException ignored) {
-            // Closing the connection frees the lock as well.
-        }
-    }
-
     /** The rows came with their {@code _id}; the sequence goes on after the last, as a serial COPY leaves it. */
     private static void setSequence(Connection connection, NewTable table, long rows) throws SQLException {
         Jdbc.call(connection, "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(?, '_id'), ?, ?)",
@@ -615,8 +605,8 @@ public class DatastoreLoader {
         }
         try {
             Connection coordinator = open(self);
-            prepareSession(coordinator, false);
-            lockResource(coordinator, resourceId, false);
+            DatastoreSession.prepare(coordinator, settings, false);
+            ResourceLock.lock(coordinator, resourceId, false);
             try {
                 Optional<LiveTable.Marker> marker = new LiveTableReader(coordinator).describe(resourceId)
                         .flatMap(LiveTable::marker);
@@ -636,7 +626,7 @@ public class DatastoreLoader {
                     List<Connection> workers = new ArrayList<>();
                     for (int i = 0; i < Math.min(settings.parallelism(), missing.size()); i++) {
                         Connection worker = open(self);
-                        prepareSession(worker, false);
+                        DatastoreSession.prepare(worker, settings, false);
                         workers.add(worker);
                     }
                     IndexBuild.parallel(workers, resourceId, missing, spec -> spec.ddlOnLive(resourceId), new ArrayList<>(),
@@ -646,7 +636,7 @@ public class DatastoreLoader {
                 forgetPendingIndexes(coordinator, resourceId);
                 return missing.size();
             } finally {
-                unlockQuietly(coordinator, resourceId);
+                ResourceLock.unlockQuietly(coordinator, resourceId);
             }
         } finally {
             inFlight.remove(jobId, self);
@@ -687,11 +677,11 @@ public class DatastoreLoader {
     }
 
     /**
-     * The key of a resource's advisory lock, which every load and post-swap index build of
+     * The key of a resource's advisory lock, which every load, restore and post-swap index build of
      * that resource takes; public so that tests and operators' tools can see who holds it.
      */
     public static long advisoryKey(String resourceId) {
-        return ByteBuffer.wrap(digest("SHA-256", "datapusher-worker:" + resourceId)).getLong();
+        return ResourceLock.key(resourceId);
     }
 
     /**
@@ -741,26 +731,10 @@ public class DatastoreLoader {
         return stripped;
     }
 
-    private static byte[] digest(String algorithm, String text) {
-        try {
-            return MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is missing from this JVM", e);
-        }
-    }
-
     private static void checkNotCancelled(InFlight self) throws LoadException {
         if (self.cancelled) {
             throw new LoadException("the load was cancelled; nothing was changed");
         }
-    }
-
-    private static String show(Connection connection, String parameter) throws SQLException {
-        return Jdbc.single(connection, "SELECT pg_catalog.current_setting(?)", row -> row.getString(1), parameter);
-    }
-
-    private static void set(Connection connection, String parameter, String value, boolean local) throws SQLException {
-        Jdbc.call(connection, "SELECT pg_catalog.set_config(?, ?, ?)", parameter, value, local);
     }
 
     private static void rollbackQuietly(Connection connection) {
@@ -813,13 +787,13 @@ public class DatastoreLoader {
 
     private void dropLeftover(String resourceId, List<Integer> stuck) {
         try (Connection connection = connections.open()) {
-            set(connection, "lock_timeout", Parallel.CANCEL_GRACE.toMillis() + "ms", false);
+            DatastoreSession.set(connection, "lock_timeout", Parallel.CANCEL_GRACE.toMillis() + "ms", false);
             terminate(connection, stuck);
-            lockResource(connection, resourceId, false);
+            ResourceLock.lock(connection, resourceId, false);
             try {
                 Jdbc.execute(connection, "DROP TABLE IF EXISTS " + NewTable.staged(resourceId, List.of()).qualified());
             } finally {
-                unlockQuietly(connection, resourceId);
+                ResourceLock.unlockQuietly(connection, resourceId);
             }
         } catch (SQLException e) {
             LOG.warnf("Could not drop the staging table of resource %s; the sweep or the next load will: %s", resourceId,

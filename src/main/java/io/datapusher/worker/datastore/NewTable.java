@@ -38,6 +38,11 @@ final class NewTable {
         return new NewTable(resourceId, Sql.STAGING_SCHEMA, resourceId, columns);
     }
 
+    /** A kept version that a restore brings back: it is in the history schema, under its kept name. */
+    static NewTable kept(String resourceId, String keptName, List<LoadResult.Column> columns) {
+        return new NewTable(resourceId, Sql.HISTORY_SCHEMA, keptName, columns);
+    }
+
     /** @param jobId makes the temporary name unique per job */
     static NewTable inTransaction(String resourceId, String jobId, List<LoadResult.Column> columns) {
         // at most 63 bytes, and never starting with '_' (CKAN hides those)

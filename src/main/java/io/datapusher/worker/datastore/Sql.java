@@ -16,6 +16,12 @@ public final class Sql {
      */
     public static final String STAGING_SCHEMA = "datapusher_staging";
 
+    /**
+     * The worker's schema for replaced tables, kept so that a load can be undone; a table there
+     * becomes live again only through a restore. CKAN never looks outside {@code public}.
+     */
+    public static final String HISTORY_SCHEMA = "datapusher_history";
+
     private Sql() {
     }
 

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -29,6 +30,11 @@ final class TableSwap {
     private static final Backoff READERS_BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private static final Pattern SIMPLE_OPTION_VALUE = Pattern.compile("[A-Za-z0-9_.]+");
     private static final Pattern OPTION_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
+
+    /** Where the replaced table goes; null: it is dropped. */
+    private History history;
+    /** The kept version a restore brings back; null for a load. */
+    private HistoryVersion restoring;
 
     private final Connection connection;
     private final LoaderSettings settings;
@@ -108,6 +114,29 @@ final class TableSwap {
         this.clock = clock;
     }
 
+    /**
+     * A restore: the same swap, bringing a kept version back instead of a new table. It keeps its own
+     * column comments and indexes as they were; the live table goes into history in its turn.
+     *
+     * @param rows the version's rows, counted before the swap (nobody writes a kept table)
+     */
+    static TableSwap restore(Connection connection, LoaderSettings settings, LoadRequest request, HistoryVersion version,
+                             long rows, History history, Clock clock) {
+        List<LoadResult.Column> columns = List.of();
+        TableSwap swap = new TableSwap(connection, settings, request,
+                NewTable.kept(request.resourceId(), version.table(), columns), columns, List.of(), List.of(), rows,
+                new LoadStart(true, Set.of(), null), clock);
+        swap.history = history;
+        swap.restoring = version;
+        return swap;
+    }
+
+    /** The replaced table goes into history instead of being dropped, when history is on and set up. */
+    TableSwap keepingHistory(History history) {
+        this.history = history;
+        return this;
+    }
+
     Outcome run() throws SQLException, LoadException {
         long budgetNanos = settings.swapBudget().toNanos();
         long started = clock.nanoTime();
@@ -162,16 +191,24 @@ final class TableSwap {
     private boolean attempt() throws SQLException, LoadException {
         LiveTableReader reader = new LiveTableReader(connection);
         LiveState live = lockAndReadLiveTable(reader);
-        drift = DriftCheck.underLock(reader, request, columns, start, rows);
+        drift = restoring == null ? DriftCheck.underLock(reader, request, columns, start, rows) : null;
         // Default privileges (CKAN's read role's SELECT) apply where a table is created, not where it is
         // moved: a staged table gets them here, before the live table's own grants, as if created in public.
         List<AclEntry> defaultGrants = table.isStaged() ? defaultPrivileges(reader) : List.of();
-        writeColumnComments(live.columnComments());
-        long newOid = replaceLiveTable(reader, live.exists());
-        new IndexesAddedDuringLoad(connection, request.resourceId(), start, indexes, columns, warnings).apply(live.indexes());
+        if (restoring == null) {
+            writeColumnComments(live.columnComments());
+        } else {
+            Restore.checkLiveKeysFit(request.resourceId(), live.indexes(), restoring);
+        }
+        long newOid = replaceLiveTable(reader, live);
+        if (restoring == null) {
+            new IndexesAddedDuringLoad(connection, request.resourceId(), start, indexes, columns, warnings).apply(live.indexes());
+        } else {
+            Restore.carryLiveKeys(connection, request.resourceId(), live.indexes(), restoring);
+        }
         recreateViews(live.views(), live.aliasDefinition(), reader);
         restoreGrants(reader, newOid, defaultGrants, live);
-        recreateTriggers(live.triggers());
+        recreateTriggers(restoring == null ? live.triggers() : Restore.missingTriggers(reader, newOid, live.triggers()));
         writeMarker();
         recacheRowCount();
         return live.exists();
@@ -220,16 +257,33 @@ final class TableSwap {
         return new LiveState(true, columnComments, grants, views, triggers, aliasDefinition, reader.indexes(oid));
     }
 
-    /** The new table can take CKAN's names only once the old one has freed them. */
-    private long replaceLiveTable(LiveTableReader reader, boolean liveExists) throws SQLException {
-        if (liveExists) {
-            execute("DROP TABLE " + liveName() + " CASCADE");
+    /**
+     * The new table can take CKAN's names only once the old one has freed them: the old one goes into
+     * history (renamed, so its names are free) or is dropped. Views would follow a moved table, so
+     * they are dropped first, as a drop would; they come back on the new table.
+     */
+    private long replaceLiveTable(LiveTableReader reader, LiveState live) throws SQLException, LoadException {
+        if (live.exists()) {
+            if (history != null && history.usable(connection)) {
+                for (DependentView view : live.views()) {
+                    // parents first: a child went with its parent already
+                    execute("DROP VIEW IF EXISTS " + view.qualifiedName() + " CASCADE");
+                }
+                history.keep(connection, request.resourceId(), reader.tableOid(request.resourceId()).orElseThrow(),
+                        request.jobId());
+            } else {
+                execute("DROP TABLE " + liveName() + " CASCADE");
+            }
         }
-        moveIntoPlace(reader);
+        if (restoring != null) {
+            history.bringBack(connection, restoring);
+        } else {
+            moveIntoPlace(reader);
+        }
         return reader.tableOid(request.resourceId()).orElseThrow();
     }
 
-    /** The DROP ... CASCADE took the dependent views with it; parents come before children. */
+    /** The old table's views were dropped with it, or before it went into history; parents come before children. */
     private void recreateViews(List<DependentView> views, String aliasDefinition, LiveTableReader reader)
             throws SQLException, LoadException {
         for (DependentView view : views) {
@@ -420,6 +474,10 @@ final class TableSwap {
         marker.put("loaded_at", Instant.now().toString());
         if (request.jobCreatedAt() != null) {
             marker.put("job_created_at", request.jobCreatedAt().toString());
+        }
+        if (restoring != null) {
+            marker.put("restored_version", restoring.version());
+            marker.put("restored_hash", restoring.hash() == null ? "" : restoring.hash());
         }
         if (!deferred.isEmpty()) {
             Map<String, String> pending = new LinkedHashMap<>();

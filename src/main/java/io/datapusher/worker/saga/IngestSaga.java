@@ -1,6 +1,7 @@
 package io.datapusher.worker.saga;
 
 import io.datapusher.worker.IngestJob;
+import io.datapusher.worker.JobKind;
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.StepId;
 import io.datapusher.worker.config.IngestConfig;
@@ -15,6 +16,7 @@ import io.datapusher.worker.saga.step.IngestContext;
 import io.datapusher.worker.saga.step.IngestStep;
 import io.datapusher.worker.saga.step.LoadStep;
 import io.datapusher.worker.saga.step.PreviewStep;
+import io.datapusher.worker.saga.step.RestoreStep;
 import io.datapusher.worker.saga.step.StepFailure;
 import io.datapusher.worker.saga.step.StepOutcome;
 import io.datapusher.worker.saga.step.UpdateMetadataStep;
@@ -36,11 +38,12 @@ import java.util.Optional;
  * before the next step starts:
  *
  * <pre>
- *   fetch-resource → download → analyze → load (the pivot) → update-metadata
+ *   load:    fetch-resource → download → analyze → load (the pivot) → update-metadata
+ *   restore: restore (the pivot) → update-metadata
+ *   preview: fetch-resource → download → analyze → preview
  * </pre>
  *
- * A preview runs fetch-resource, download and analyze, then {@code preview} in place of the load,
- * and writes nothing to the DataStore or to CKAN.
+ * A preview writes nothing to the DataStore or to CKAN.
  *
  * <p>Before the pivot a failure changes nothing in the DataStore; after it the new data is live and
  * only CKAN's metadata can still be missing, which the {@link FollowUp} retries. A job that comes
@@ -54,18 +57,20 @@ public class IngestSaga {
 
     private static final Logger LOG = Logger.getLogger(IngestSaga.class);
 
-    private final List<IngestStep> steps;
+    private final List<IngestStep> loadSteps;
     private final List<IngestStep> previewSteps;
+    private final List<IngestStep> restoreSteps;
     private final IngestJobService jobs;
     private final DatastoreLoader datastore;
     private final JobMetrics metrics;
     private final IngestConfig config;
 
     public IngestSaga(FetchResourceStep fetchResource, DownloadStep download, AnalyzeStep analyze, LoadStep load,
-                      UpdateMetadataStep updateMetadata, PreviewStep preview, IngestJobService jobs,
+                      RestoreStep restore, UpdateMetadataStep updateMetadata, PreviewStep preview, IngestJobService jobs,
                       DatastoreLoader datastore, JobMetrics metrics, IngestConfig config) {
-        this.steps = List.of(fetchResource, download, analyze, load, updateMetadata);
+        this.loadSteps = List.of(fetchResource, download, analyze, load, updateMetadata);
         this.previewSteps = List.of(fetchResource, download, analyze, preview);
+        this.restoreSteps = List.of(restore, updateMetadata);
         this.jobs = jobs;
         this.datastore = datastore;
         this.metrics = metrics;
@@ -74,10 +79,12 @@ public class IngestSaga {
 
     public Uni<SagaResult> run(IngestJob job) {
         IngestContext context = IngestContext.of(job);
+        context.restoreVersion(job.restoreVersion);
         context.deadline(Instant.now().plus(config.jobTimeout()));
         Progress progress = new Progress();
-        List<IngestStep> plan = context.isPreview() ? previewSteps : steps;
-        Uni<StepId> from = context.isPreview() ? Uni.createFrom().item(StepId.FETCH_RESOURCE) : resumePoint(context, job);
+        List<IngestStep> plan = planFor(job, context);
+        Uni<StepId> from = context.isPreview() ? Uni.createFrom().item(StepId.FETCH_RESOURCE)
+                : resumePoint(context, job, plan.get(0).id());
         return from
                 .call(first -> first == StepId.UPDATE_METADATA ? finishLiveTable(context) : Uni.createFrom().voidItem())
                 .chain(first -> runFrom(plan, indexOf(plan, first), context, progress))
@@ -108,7 +115,7 @@ public class IngestSaga {
                 .invoke(() -> metrics.stepTook(step.id(), System.nanoTime() - started))
                 .call(outcome -> outcome.ending().isPresent() ? Uni.createFrom().voidItem()
                         : jobs.stepSucceeded(context.jobId(), step.id(), outcome.detail(), outcome.warnings()))
-                .call(outcome -> step.id() == StepId.LOAD ? recordPivot(context) : Uni.createFrom().voidItem())
+                .call(outcome -> isPivot(step.id()) ? recordPivot(context) : Uni.createFrom().voidItem())
                 .chain(outcome -> outcome.ending().isPresent() ? Uni.createFrom().item(outcome.ending())
                         : runFrom(steps, index + 1, context, progress));
     }
@@ -116,10 +123,11 @@ public class IngestSaga {
     /**
      * INGEST_JOB_TIMEOUT bounds the steps before the load. The load keeps the deadline itself, up to
      * its swap (see {@link LoadStep}); what follows the swap is not bounded by it: the data is live,
-     * and ending the job failed then would tell CKAN a lie and leave the live table unfinished.
+     * and ending the job failed then would tell CKAN a lie and leave the live table unfinished. A
+     * restore's swap is bounded by INGEST_SWAP_BUDGET, as a load's.
      */
     private Uni<StepOutcome> withinDeadline(IngestStep step, IngestContext context) {
-        if (step.id() == StepId.LOAD || step.id() == StepId.UPDATE_METADATA) {
+        if (isPivot(step.id()) || step.id() == StepId.UPDATE_METADATA) {
             return step.execute(context);
         }
         Duration left = Duration.between(Instant.now(), context.deadline());
@@ -136,9 +144,9 @@ public class IngestSaga {
     /**
      * Where the job starts: update-metadata when the job row says its load committed, or when the
      * live table's marker names this job (the process died between the commit and writing that
-     * down); fetch-resource otherwise.
+     * down); its first step otherwise (fetch-resource for a load, restore for a restore).
      */
-    private Uni<StepId> resumePoint(IngestContext context, IngestJob job) {
+    private Uni<StepId> resumePoint(IngestContext context, IngestJob job, StepId first) {
         if (job.loadedAt != null && job.hash != null) {
             context.resumedPastThePivot(job.hash);
             return Uni.createFrom().item(StepId.UPDATE_METADATA);
@@ -149,7 +157,7 @@ public class IngestSaga {
                     Optional<LiveTable.Marker> marker = live.flatMap(LiveTable::marker)
                             .filter(m -> context.jobId().toString().equals(m.jobId()) && m.hash() != null);
                     if (marker.isEmpty()) {
-                        return Uni.createFrom().item(StepId.FETCH_RESOURCE);
+                        return Uni.createFrom().item(first);
                     }
                     LOG.infof("Job %s (resource %s): its load had committed; resuming at update-metadata",
                             context.jobId(), context.resourceId());
@@ -224,6 +232,19 @@ public class IngestSaga {
         return previewed.chain(() -> jobs.finish(context.jobId(), step, failure.outcome(), failure.getMessage()))
                 .invoke(() -> metrics.jobEnded(failure.outcome()))
                 .replaceWith(new SagaResult(failure.outcome(), false));
+    }
+
+    /** The steps a job of this kind runs, in order. */
+    private List<IngestStep> planFor(IngestJob job, IngestContext context) {
+        if (context.isPreview()) {
+            return previewSteps;
+        }
+        return job.kind == JobKind.RESTORE ? restoreSteps : loadSteps;
+    }
+
+    /** The step whose commit puts new data live: a load's, or a restore's. */
+    private static boolean isPivot(StepId step) {
+        return step == StepId.LOAD || step == StepId.RESTORE;
     }
 
     private static int indexOf(List<IngestStep> steps, StepId step) {

@@ -61,6 +61,19 @@ public class IngestJobService {
     }
 
     /**
+     * A restore job: queued like a load, its saga swaps a kept version back in.
+     *
+     * @param version the job id of the version to restore; null for the newest
+     */
+    @WithTransaction
+    public Uni<IngestJob> createRestore(String resourceId, String version) {
+        IngestJob job = IngestJob.queued(UUID.randomUUID(), resourceId, true, now());
+        job.kind = JobKind.RESTORE;
+        job.restoreVersion = version;
+        return repository.persist(job);
+    }
+
+    /**
      * Finds or creates the job a resubmit message stands for, and says what to do with it. A job
      * whose owner's heartbeat is fresh is left to it, and the message comes back later; one whose
      * worker went silent is taken over, and so is one this very process owns but no longer runs

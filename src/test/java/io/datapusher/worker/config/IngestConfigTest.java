@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -72,6 +73,20 @@ class IngestConfigTest {
         assertEquals(Duration.ofMinutes(10), config.metadataRetry().backoff().max());
         assertEquals(7, config.metadataRetry().maxAttempts());
         assertEquals(List.of("datastore"), config.datastoreUrlTypes());
+    }
+
+    @Test
+    void theHistoryRetentionReadsItsThreeVariablesAndDefaultsToOneVersionForAWeek() {
+        io.datapusher.worker.datastore.HistoryPolicy defaults = fromEnvironment(Map.of()).history().policy();
+        assertEquals(new io.datapusher.worker.datastore.HistoryPolicy(1, Duration.ofDays(7), OptionalLong.empty()), defaults);
+
+        io.datapusher.worker.datastore.HistoryPolicy set = fromEnvironment(Map.of("INGEST_HISTORY_VERSIONS", "3", "INGEST_HISTORY_MAX_AGE", "36h",
+                "INGEST_HISTORY_MAX_BYTES", "1073741824")).history().policy();
+        assertEquals(new io.datapusher.worker.datastore.HistoryPolicy(3, Duration.ofHours(36), OptionalLong.of(1L << 30)), set);
+
+        assertEquals(false, fromEnvironment(Map.of("INGEST_HISTORY_VERSIONS", "0")).history().policy().enabled());
+        assertThrows(IllegalArgumentException.class,
+                () -> fromEnvironment(Map.of("INGEST_HISTORY_VERSIONS", "-1")).history().policy());
     }
 
     @Test

@@ -292,7 +292,7 @@ class CrashFaultIT extends FaultSuite {
     }
 
     /** Waits for a load's backend to run {@code statement}, on a text that contains {@code mentioning}. */
-    private static String writerBackendRunning(String statement, String mentioning) throws Exception {
+    static String writerBackendRunning(String statement, String mentioning) throws Exception {
         AtomicReference<String> pid = new AtomicReference<>();
         await("the load runs " + statement + " " + mentioning, LOAD_TIMEOUT, () -> unchecked(() -> {
             for (String b : world.writerBackends()) {
@@ -311,7 +311,7 @@ class CrashFaultIT extends FaultSuite {
      * Waits for the load's backend to wait for a lock in the swap (LOCK TABLE behind the reader). The swap waits
      * in short tries with a pause between them, so the activity row and pg_locks are read together, per poll.
      */
-    private static String writerBackendWaitingForLock() throws Exception {
+    static String writerBackendWaitingForLock() throws Exception {
         AtomicReference<String> pid = new AtomicReference<>();
         await("the swap waits for the reader's lock", LOAD_TIMEOUT, () -> unchecked(() -> {
             for (String b : world.writerBackends()) {

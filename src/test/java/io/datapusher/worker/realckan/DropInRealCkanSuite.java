@@ -507,4 +507,60 @@ abstract class DropInRealCkanSuite {
             return rows;
         }
     }
+
+    /**
+     * Issue 17's undo: a reload whose file renamed a curated column replaces the table, and a restore
+     * brings back the old rows with their Data Dictionary as CKAN shows them; a second restore undoes
+     * the first.
+     */
+    @Test
+    void u_aRestoreBringsBackTheOldRowsAndTheirNotesAndASecondRestoreUndoesIt() throws Exception {
+        String dataset = ckan.dataset();
+        String rid = ckan.upload(dataset, "temperatures.csv", "CSV", CSV.getBytes(StandardCharsets.UTF_8)).path("id").asText();
+        awaitTask(rid, "complete");
+        ckan.action("datastore_create", Map.of("resource_id", rid, "force", true, "fields", List.of(
+                Map.of("id", "station", "type", "text", "info", Map.of("label", "Station", "notes", "Code of the station")),
+                Map.of("id", "temperature", "type", "numeric", "info", Map.of("label", "Temperature", "notes", "°C",
+                        "type_override", "numeric")),
+                Map.of("id", "measured", "type", "date"))));
+        String curatedOid = oid(rid);
+        String renamed = "station,temp_f,measured\nA1,54.5,2024-01-01\nB2,48.65,2024-01-02\n";
+        ckan.replaceFile(rid, "temperatures.csv", renamed.getBytes(StandardCharsets.UTF_8));
+        await().atMost(LOAD).until(() -> !oid(rid).equals(curatedOid) && "complete".equals(state(rid)));
+        assertEquals("temp_f", ckan.action("datastore_info", Map.of("id", rid)).path("fields").path(1).path("id").asText());
+        JsonNode history = worker.getJson("/api/resources/" + rid + "/history");
+        assertEquals(1, history.size(), history.toPrettyString());
+        assertEquals(3, history.path(0).path("rows").asInt());
+
+        WorkerProcess.Health restore = worker.postAnswer("/api/resources/" + rid + "/restore", "{}");
+        assertEquals(202, restore.status(), restore.body().toString());
+        awaitJob(restore.body().path("job_id").asText());
+
+        JsonNode search = ckan.action("datastore_search", Map.of("resource_id", rid, "sort", "_id"));
+        assertEquals(3, search.path("total").asInt(), "CKAN serves the old rows");
+        assertEquals("12.5", search.path("records").path(0).path("temperature").asText());
+        JsonNode fields = ckan.action("datastore_info", Map.of("id", rid)).path("fields");
+        assertEquals("temperature", fields.path(1).path("id").asText(), fields.toPrettyString());
+        assertEquals("°C", fields.path(1).path("info").path("notes").asText(), "the old notes are back");
+        assertEquals("Code of the station", fields.path(0).path("info").path("notes").asText());
+        assertTrue(ckan.action("resource_show", Map.of("id", rid)).path("datastore_active").asBoolean());
+
+        WorkerProcess.Health undo = worker.postAnswer("/api/resources/" + rid + "/restore", "");
+        assertEquals(202, undo.status(), undo.body().toString());
+        awaitJob(undo.body().path("job_id").asText());
+        JsonNode again = ckan.action("datastore_search", Map.of("resource_id", rid, "sort", "_id"));
+        assertEquals(2, again.path("total").asInt(), "the second restore brings the reloaded table back");
+        assertEquals("54.5", again.path("records").path(0).path("temp_f").asText());
+    }
+
+    void awaitJob(String jobId) {
+        await().atMost(LOAD).pollInterval(Duration.ofMillis(500)).until(() ->
+                List.of("complete", "failed", "metadata_pending").contains(worker.getJson("/api/jobs/" + jobId).path("status").asText()));
+        try {
+            JsonNode job = worker.getJson("/api/jobs/" + jobId);
+            assertEquals("complete", job.path("status").asText(), job.toPrettyString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -182,6 +182,15 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /** POST a JSON body to the service's API, with the API token; the answer's status and JSON body, whatever the status. */
+    public Health postAnswer(String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Authorization", "Bearer " + apiToken).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Health(response.statusCode(), JSON.readTree(response.body()));
+    }
+
     /** GET a JSON resource of the service's API, with the API token. */
     public JsonNode getJson(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))

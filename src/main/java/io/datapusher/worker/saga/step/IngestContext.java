@@ -33,6 +33,7 @@ public final class IngestContext {
     private LoadResult loaded;
     private String loadedHash;
     private Instant deadline;
+    private String restoreVersion;
 
     IngestContext(UUID jobId, String resourceId, boolean ignoreHash, Instant jobCreatedAt) {
         this(jobId, resourceId, ignoreHash, jobCreatedAt, JobKind.LOAD, false);
@@ -141,6 +142,21 @@ public final class IngestContext {
 
     public LoadResult loaded() {
         return loaded;
+    }
+
+    /** For a restore: the job id of the version to bring back; null for the newest. */
+    public void restoreVersion(String version) {
+        this.restoreVersion = version;
+    }
+
+    public String restoreVersion() {
+        return restoreVersion;
+    }
+
+    /** restore's output: the version is live, loaded from the file with this md5 ("" when unknown). */
+    public void restored(LoadResult loaded, String hash) {
+        this.loaded = loaded;
+        this.loadedHash = hash == null ? "" : hash;
     }
 
     /** The job resumes after its load had committed, with the hash of the file that was loaded. */

@@ -1,0 +1,18 @@
+package io.datapusher.worker.datastore;
+
+import java.time.Instant;
+
+/**
+ * What a committed restore did.
+ *
+ * @param version      the version that is live again
+ * @param hash         the md5 of the resource's current file, which CKAN's {@code hash} keeps (see {@link Restore}); null when unknown
+ * @param rows         its rows
+ * @param columns      how many data columns it has
+ * @param swapMillis   time spent in the swap, waiting for readers included
+ * @param swapAttempts how many tries the swap needed
+ * @param liveAt       when the swap committed
+ */
+public record RestoreResult(String version, String hash, long rows, int columns, long swapMillis, int swapAttempts,
+                            Instant liveAt) {
+}

@@ -1,0 +1,63 @@
+package io.datapusher.worker.saga.step;
+
+import io.datapusher.worker.StepId;
+import io.datapusher.worker.datastore.DatastoreLoader;
+import io.datapusher.worker.datastore.LiveButUnfinishedException;
+import io.datapusher.worker.datastore.LoadException;
+import io.datapusher.worker.datastore.LoadResult;
+import io.datapusher.worker.datastore.ResourceBusyException;
+import io.datapusher.worker.datastore.RestoreRefusedException;
+import io.datapusher.worker.datastore.RestoreResult;
+import io.datapusher.worker.service.Offload;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+
+/**
+ * {@code restore}: a restore job's pivot. The swap of a load, bringing a kept version back in place
+ * of a new table; the table that was live goes into history, so another restore undoes this one.
+ * A load of the same resource holding its lock sends the job back to run after it, as a load does.
+ */
+@ApplicationScoped
+public class RestoreStep implements IngestStep {
+
+    private final DatastoreLoader loader;
+
+    public RestoreStep(DatastoreLoader loader) {
+        this.loader = loader;
+    }
+
+    @Override
+    public StepId id() {
+        return StepId.RESTORE;
+    }
+
+    @Override
+    public Uni<StepOutcome> execute(IngestContext context) {
+        String jobId = context.jobId().toString();
+        return Offload.blocking(() -> {
+            try {
+                RestoreResult result = loader.restore(context.resourceId(), jobId, context.restoreVersion(),
+                        context.jobCreatedAt());
+                context.restored(new LoadResult(result.rows(), List.of(), true, 0, 0, result.swapMillis(),
+                        result.swapAttempts(), 1, result.liveAt(), 0, false, List.of(), null), result.hash());
+                return StepOutcome.done("version " + result.version() + " restored: " + result.rows() + " rows, "
+                        + result.columns() + " columns; swap " + result.swapMillis() + " ms (live from then on); the table"
+                        + " it replaced is kept in history");
+            } catch (RestoreRefusedException e) {
+                throw StepFailure.failed(e.getMessage(), e);
+            } catch (ResourceBusyException e) {
+                throw StepFailure.outage(e.getMessage(), e);
+            } catch (LiveButUnfinishedException e) {
+                throw StepFailure.outage(e.getMessage() + "; the job will finish it", e);
+            } catch (LoadException e) {
+                if (e.isTransient()) {
+                    throw StepFailure.outage("the DataStore database is unavailable, the job will be retried: "
+                            + e.getMessage(), e);
+                }
+                throw StepFailure.failed(e.getMessage(), e);
+            }
+        }).onCancellation().invoke(() -> loader.cancel(jobId));
+    }
+}
