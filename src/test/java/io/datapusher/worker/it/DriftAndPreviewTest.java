@@ -50,6 +50,8 @@ class DriftAndPreviewTest extends EndToEndTest {
         assertTrue(ckan.datapusherSubmit(rid, false).submitted());
         assertEquals("complete", Jobs.awaitEnded(rid).getString("status"));
         assertNull(Jobs.awaitEnded(rid).get("drift"), "a first load has no drift");
+        // CKAN takes no new submit while its task waits for the first load's callback.
+        await().atMost(Duration.ofSeconds(30)).until(() -> "complete".equals(ckan.task(rid).get("state")));
         curate(rid);
 
         ckan.replaceFile(rid, RESHAPED.getBytes(StandardCharsets.UTF_8));
