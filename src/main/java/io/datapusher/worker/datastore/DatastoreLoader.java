@@ -7,17 +7,12 @@ import io.datapusher.worker.analyze.Misfit;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -230,12 +225,12 @@ public class DatastoreLoader {
                     + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind = 'r'",
                     row -> row.getString(1), Sql.STAGING_SCHEMA);
             for (String resourceId : tables) {
-                if (tryLockResource(connection, resourceId)) {
+                if (ResourceLock.tryLock(connection, resourceId)) {
                     try {
                         Jdbc.execute(connection, "DROP TABLE IF EXISTS " + NewTable.staged(resourceId, List.of()).qualified());
                         dropped++;
                     } finally {
-                        unlockResource(connection, resourceId);
+                        ResourceLock.unlock(connection, resourceId);
                     }
                 }
             }
@@ -250,7 +245,7 @@ public class DatastoreLoader {
         boolean committed = false;
         try {
             prepareSession(connection, true);
-            claimResource(connection, request.resourceId(), true);
+            ResourceLock.claim(connection, request.resourceId(), true);
             checkNotCancelled(self);
             // Counting rows in this transaction would hold a lock on the live table until the swap: CKAN's
             // own DDL would wait for the whole load. Counts go through a connection of their own.
@@ -262,7 +257,8 @@ public class DatastoreLoader {
             table.create(connection);
 
             long copyStart = System.nanoTime();
-            long rows = CopyFill.serial(connection, table, request.analysis(), plan.types(), plan.stripped());
+            RowFingerprint fingerprint = new RowFingerprint();
+            long rows = CopyFill.serial(connection, table, request.analysis(), plan.types(), plan.stripped(), fingerprint);
             long copyMillis = millisSince(copyStart);
             checkNotCancelled(self);
 
@@ -277,6 +273,7 @@ public class DatastoreLoader {
             TableSwap.Outcome outcome = new TableSwap(connection, settings, request, table, plan.columns(), built, List.of(),
                     rows, plan.start(), TableSwap.Clock.SYSTEM).run();
             plan.warnings().addAll(outcome.warnings());
+            IncrementalMarker.write(connection, request.resourceId(), plan.columns(), request.analysis(), rows, rows, fingerprint.hex());
             self.startCommit();
             connection.commit();
             committed = true;
@@ -298,7 +295,7 @@ public class DatastoreLoader {
             throws SQLException, LoadException {
         String rid = request.resourceId();
         prepareSession(coordinator, false);
-        claimResource(coordinator, rid, false);
+        ResourceLock.claim(coordinator, rid, false);
         NewTable table = null;
         boolean swapped = false;
         try {
@@ -319,7 +316,9 @@ public class DatastoreLoader {
             checkNotCancelled(self);
 
             long copyStart = System.nanoTime();
-            long rows = CopyFill.parallel(workers, table, request.analysis(), plan.types(), plan.stripped(), () -> self.cancelled);
+            RowFingerprint fingerprint = new RowFingerprint();
+            long rows = CopyFill.parallel(workers, table, request.analysis(), plan.types(), plan.stripped(), fingerprint,
+                    () -> self.cancelled);
             setSequence(coordinator, table, rows);
             long copyMillis = millisSince(copyStart);
             checkNotCancelled(self);
@@ -346,6 +345,7 @@ public class DatastoreLoader {
                 outcome = new TableSwap(coordinator, settings, request, table, plan.columns(), built, later, rows,
                         plan.start(), TableSwap.Clock.SYSTEM).run();
                 plan.warnings().addAll(outcome.warnings());
+                IncrementalMarker.write(coordinator, rid, plan.columns(), request.analysis(), rows, rows, fingerprint.hex());
                 self.startCommit();
                 coordinator.commit();
                 swapped = true;
@@ -368,7 +368,7 @@ public class DatastoreLoader {
             if (!swapped && table != null) {
                 discard(coordinator, table, self);
             }
-            unlockQuietly(coordinator, rid);
+            ResourceLock.unlockQuietly(coordinator, rid);
         }
     }
 
@@ -493,48 +493,6 @@ public class DatastoreLoader {
         }
     }
 
-    /**
-     * One load per resource across all replicas, and a staging table no sweep may take: held to the
-     * end of the transaction, or of the session for a staged load; either way freed when the backend
-     * dies.
-     */
-    private static void lockResource(Connection connection, String resourceId, boolean transactionOnly) throws SQLException {
-        String lock = transactionOnly ? "pg_advisory_xact_lock" : "pg_advisory_lock";
-        Jdbc.call(connection, "SELECT pg_catalog." + lock + "(?)", advisoryKey(resourceId));
-    }
-
-    /**
-     * Takes the resource's lock for a load, or refuses at once when another load holds it: waiting
-     * for it would hold a consumer (and count against the job's timeout) for as long as that load
-     * runs, so the job is handed back and runs after it.
-     */
-    private static void claimResource(Connection connection, String resourceId, boolean transactionOnly)
-            throws SQLException, ResourceBusyException {
-        String lock = transactionOnly ? "pg_try_advisory_xact_lock" : "pg_try_advisory_lock";
-        boolean locked = Jdbc.single(connection, "SELECT pg_catalog." + lock + "(?)", row -> row.getBoolean(1),
-                advisoryKey(resourceId));
-        if (!locked) {
-            throw new ResourceBusyException("another load of this resource is running; this one runs after it");
-        }
-    }
-
-    private static boolean tryLockResource(Connection connection, String resourceId) throws SQLException {
-        return Jdbc.single(connection, "SELECT pg_catalog.pg_try_advisory_lock(?)", row -> row.getBoolean(1),
-                advisoryKey(resourceId));
-    }
-
-    private static void unlockResource(Connection connection, String resourceId) throws SQLException {
-        Jdbc.call(connection, "SELECT pg_catalog.pg_advisory_unlock(?)", advisoryKey(resourceId));
-    }
-
-    private static void unlockQuietly(Connection connection, String resourceId) {
-        try {
-            unlockResource(connection, resourceId);
-        } catch (SQLException ignored) {
-            // Closing the connection frees the lock as well.
-        }
-    }
-
     /** The rows came with their {@code _id}; the sequence goes on after the last, as a serial COPY leaves it. */
     private static void setSequence(Connection connection, NewTable table, long rows) throws SQLException {
         Jdbc.call(connection, "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(?, '_id'), ?, ?)",
@@ -616,7 +574,7 @@ public class DatastoreLoader {
         try {
             Connection coordinator = open(self);
             prepareSession(coordinator, false);
-            lockResource(coordinator, resourceId, false);
+            ResourceLock.lock(coordinator, resourceId, false);
             try {
                 Optional<LiveTable.Marker> marker = new LiveTableReader(coordinator).describe(resourceId)
                         .flatMap(LiveTable::marker);
@@ -646,7 +604,7 @@ public class DatastoreLoader {
                 forgetPendingIndexes(coordinator, resourceId);
                 return missing.size();
             } finally {
-                unlockQuietly(coordinator, resourceId);
+                ResourceLock.unlockQuietly(coordinator, resourceId);
             }
         } finally {
             inFlight.remove(jobId, self);
@@ -686,12 +644,9 @@ public class DatastoreLoader {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
-    /**
-     * The key of a resource's advisory lock, which every load and post-swap index build of
-     * that resource takes; public so that tests and operators' tools can see who holds it.
-     */
+    /** The key of a resource's advisory lock: see {@link ResourceLock#key}. */
     public static long advisoryKey(String resourceId) {
-        return ByteBuffer.wrap(digest("SHA-256", "datapusher-worker:" + resourceId)).getLong();
+        return ResourceLock.key(resourceId);
     }
 
     /**
@@ -739,14 +694,6 @@ public class DatastoreLoader {
             }
         }
         return stripped;
-    }
-
-    private static byte[] digest(String algorithm, String text) {
-        try {
-            return MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is missing from this JVM", e);
-        }
     }
 
     private static void checkNotCancelled(InFlight self) throws LoadException {
@@ -815,11 +762,11 @@ public class DatastoreLoader {
         try (Connection connection = connections.open()) {
             set(connection, "lock_timeout", Parallel.CANCEL_GRACE.toMillis() + "ms", false);
             terminate(connection, stuck);
-            lockResource(connection, resourceId, false);
+            ResourceLock.lock(connection, resourceId, false);
             try {
                 Jdbc.execute(connection, "DROP TABLE IF EXISTS " + NewTable.staged(resourceId, List.of()).qualified());
             } finally {
-                unlockQuietly(connection, resourceId);
+                ResourceLock.unlockQuietly(connection, resourceId);
             }
         } catch (SQLException e) {
             LOG.warnf("Could not drop the staging table of resource %s; the sweep or the next load will: %s", resourceId,
