@@ -92,7 +92,9 @@ public final class IncrementalDecision {
             return Decision.full("incremental loads are off (INGEST_INCREMENTAL_MAX_FRACTION is 0)");
         }
         boolean keyed = facts.keyColumns().isPresent();
-        if (facts.prefix() != Prefix.DIFFERS && facts.newRows() >= recorded.rows()) {
+        // _ids 1..rows: the table's rows are the last file's rows in file order, so new rows can follow them
+        boolean inFileOrder = recorded.maxId() == recorded.rows();
+        if (facts.prefix() != Prefix.DIFFERS && inFileOrder && facts.newRows() >= recorded.rows()) {
             long added = facts.newRows() - recorded.rows();
             if (exceeds(added, facts.newRows(), facts.maxFraction())) {
                 return Decision.full(added + " of " + facts.newRows() + " rows are new, more than INGEST_INCREMENTAL_MAX_FRACTION ("

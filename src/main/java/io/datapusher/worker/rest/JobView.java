@@ -30,7 +30,12 @@ public record JobView(
         @JsonProperty("live_at") OffsetDateTime liveAt,
         List<StepRecord> steps,
         CallbackState callback,
-        Map<String, Object> settings) {
+        Map<String, Object> settings,
+        String load,
+        @JsonProperty("load_reason") String loadReason,
+        @JsonProperty("rows_inserted") Long rowsInserted,
+        @JsonProperty("rows_updated") Long rowsUpdated,
+        @JsonProperty("rows_deleted") Long rowsDeleted) {
 
     /**
      * @param liveAt   when the job's data went live (its swap committed); with {@code finished_at},
@@ -40,10 +45,12 @@ public record JobView(
      * @param settings the per-resource settings the job used, by resource field, each
      *                 {@code {"value", "source"}} with source {@code resource}, {@code environment} or
      *                 {@code detected}; null before fetch-resource has read them
+     * @param load     how the load put the file in: {@code full}, {@code append} or {@code keyed}; null before it committed
+     * @param loadReason for a full reload, why no incremental load was possible
      */
     static JobView of(IngestJob job) {
         return new JobView(job.jobId.toString(), job.resourceId, job.kind, job.status, job.step, job.error, job.rows,
                 job.attempts, job.createdAt, job.updatedAt, job.finishedAt, job.liveAt, List.copyOf(job.steps.items), job.callback,
-                job.settings);
+                job.settings, job.load, job.loadReason, job.rowsInserted, job.rowsUpdated, job.rowsDeleted);
     }
 }

@@ -50,7 +50,7 @@ public class JobsResource {
             return Uni.createFrom().item(problem(Response.Status.BAD_REQUEST, "resource_id is required"));
         }
         boolean ignoreHash = Boolean.TRUE.equals(request.ignoreHash());
-        return jobs.createQueued(request.resourceId().trim(), ignoreHash)
+        return jobs.createQueued(request.resourceId().trim(), ignoreHash, Boolean.TRUE.equals(request.full()))
                 .call(job -> jobs.enqueue(queue, new ResubmitRequest(job.resourceId, ignoreHash, job.jobId)))
                 .map(job -> Response.accepted(Map.of("job_id", job.jobId.toString(), "status", JobStatus.QUEUED.id()))
                         .build())

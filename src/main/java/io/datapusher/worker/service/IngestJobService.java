@@ -46,7 +46,14 @@ public class IngestJobService {
 
     @WithTransaction
     public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash) {
-        return repository.persist(IngestJob.queued(UUID.randomUUID(), resourceId, ignoreHash, now()));
+        return createQueued(resourceId, ignoreHash, false);
+    }
+
+    /** @param fullReload {@code "full": true}: the file is loaded as a new table even if it could be loaded incrementally */
+    public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash, boolean fullReload) {
+        IngestJob job = IngestJob.queued(UUID.randomUUID(), resourceId, ignoreHash, now());
+        job.fullReload = fullReload;
+        return repository.persist(job);
     }
 
     /**
@@ -177,6 +184,17 @@ public class IngestJobService {
             job.hash = hash;
             job.rows = rows;
             job.viewsDue = firstLoad && !job.submittedByDatapusherPlugin();
+        });
+    }
+
+    /** How the committed load put the file in, and what it changed. */
+    public Uni<Void> recordLoadPath(UUID jobId, String load, String reason, Long inserted, Long updated, Long deleted) {
+        return update(jobId, job -> {
+            job.load = load;
+            job.loadReason = reason;
+            job.rowsInserted = inserted;
+            job.rowsUpdated = updated;
+            job.rowsDeleted = deleted;
         });
     }
 

@@ -21,6 +21,8 @@ public final class IngestContext {
     private final String resourceId;
     private final boolean ignoreHash;
     private final Instant jobCreatedAt;
+    private boolean fullReload;
+    private LoadStep.Path loadPath;
 
     private CkanResource resource;
     private CkanVersion ckanVersion;
@@ -39,7 +41,23 @@ public final class IngestContext {
     }
 
     public static IngestContext of(IngestJob job) {
-        return new IngestContext(job.jobId, job.resourceId, job.ignoreHash, job.createdAt.toInstant());
+        IngestContext context = new IngestContext(job.jobId, job.resourceId, job.ignoreHash, job.createdAt.toInstant());
+        context.fullReload = job.fullReload;
+        return context;
+    }
+
+    /** {@code "full": true} on the job: no incremental load. */
+    public boolean fullReload() {
+        return fullReload;
+    }
+
+    /** How load put the file in; null before it committed, or when the job resumed past it. */
+    public LoadStep.Path loadPath() {
+        return loadPath;
+    }
+
+    public void loadPath(LoadStep.Path loadPath) {
+        this.loadPath = loadPath;
     }
 
     public UUID jobId() {

@@ -5,8 +5,10 @@ import io.datapusher.worker.client.CkanClient;
 import io.datapusher.worker.client.CkanRejectedException;
 import io.datapusher.worker.client.CkanResource;
 import io.datapusher.worker.datastore.DatastoreLoader;
+import io.datapusher.worker.datastore.IncrementalLoad;
 import io.datapusher.worker.datastore.LiveButUnfinishedException;
 import io.datapusher.worker.datastore.LoadException;
+import io.datapusher.worker.datastore.LoadPath;
 import io.datapusher.worker.datastore.LoadRequest;
 import io.datapusher.worker.datastore.LoadResult;
 import io.datapusher.worker.datastore.ResourceBusyException;
@@ -31,11 +33,20 @@ public class LoadStep implements IngestStep {
     private static final Duration RESOURCE_CHECK_WAIT = Duration.ofMinutes(3);
 
     private final DatastoreLoader loader;
+    private final IncrementalLoad incremental;
     private final CkanClient ckan;
 
-    public LoadStep(DatastoreLoader loader, CkanClient ckan) {
+    public LoadStep(DatastoreLoader loader, IncrementalLoad incremental, CkanClient ckan) {
         this.loader = loader;
+        this.incremental = incremental;
         this.ckan = ckan;
+    }
+
+    /**
+     * How the load put the file in, for the job: rows inserted, updated and deleted by an
+     * incremental load; for a full one, its rows as inserted and why it was full.
+     */
+    public record Path(LoadPath load, String reason, Long inserted, Long updated, Long deleted) {
     }
 
     @Override
@@ -50,9 +61,16 @@ public class LoadStep implements IngestStep {
                 () -> stillInCkan(context.resourceId()), context.deadline());
         return Offload.blocking(() -> {
             try {
+                IncrementalLoad.Outcome tried = incremental.tryLoad(request, context.fullReload());
+                if (tried.path() != LoadPath.FULL) {
+                    context.loaded(tried.result());
+                    context.loadPath(new Path(tried.path(), null, tried.inserted(), tried.updated(), tried.deleted()));
+                    return StepOutcome.done(describeIncremental(tried), tried.result().warnings());
+                }
                 LoadResult result = loader.load(request);
                 context.loaded(result);
-                return StepOutcome.done(describe(result), result.warnings());
+                context.loadPath(new Path(LoadPath.FULL, tried.reason(), result.rows(), null, null));
+                return StepOutcome.done(describe(result) + "; full reload: " + tried.reason(), result.warnings());
             } catch (SupersededException e) {
                 throw StepFailure.superseded(e.getMessage(), e);
             } catch (ResourceBusyException e) {
@@ -68,7 +86,10 @@ public class LoadStep implements IngestStep {
                 }
                 throw StepFailure.failed(e.getMessage(), e);
             }
-        }).onCancellation().invoke(() -> loader.cancel(request.jobId()));
+        }).onCancellation().invoke(() -> {
+            incremental.cancel(request.jobId());
+            loader.cancel(request.jobId());
+        });
     }
 
     /**
@@ -88,6 +109,15 @@ public class LoadStep implements IngestStep {
                     resourceId, e.getMessage());
             return true;
         }
+    }
+
+    private static String describeIncremental(IncrementalLoad.Outcome outcome) {
+        String what = outcome.path() == LoadPath.APPEND
+                ? "append: " + outcome.inserted() + " new rows added after the rows loaded last"
+                : "keyed: " + outcome.inserted() + " rows inserted, " + outcome.updated() + " updated, " + outcome.deleted()
+                        + " deleted by the primary_key; unchanged rows kept their _id";
+        return what + "; the table holds " + outcome.result().rows() + " rows, live at once (" + outcome.result().copyMillis()
+                + " ms, in one transaction)";
     }
 
     private static String describe(LoadResult result) {
