@@ -90,10 +90,11 @@ final class KeyedLoad {
         Jdbc.execute(connection, "ANALYZE " + STAGE);
         String keys = key.stream().map(Sql::quoteIdent).collect(Collectors.joining(", "));
         String anyNull = key.stream().map(k -> Sql.quoteIdent(k) + " IS NULL").collect(Collectors.joining(" OR "));
-        boolean unusable = Jdbc.single(connection, "SELECT EXISTS (SELECT 1 FROM " + STAGE + " WHERE " + anyNull + ")"
-                + " OR EXISTS (SELECT 1 FROM " + STAGE + " GROUP BY " + keys + " HAVING count(*) > 1)", row -> row.getBoolean(1));
-        if (unusable) {
-            whyNot.append("the file has empty or repeated values of the primary_key ").append(String.join(", ", key));
+        Optional<String> unusable = Jdbc.one(connection, "SELECT 'an empty value on row ' || \"_dpw_row\" FROM " + STAGE
+                + " WHERE " + anyNull + " UNION ALL (SELECT 'a value repeated ' || count(*) || ' times' FROM " + STAGE
+                + " GROUP BY " + keys + " HAVING count(*) > 1) LIMIT 1", row -> row.getString(1));
+        if (unusable.isPresent()) {
+            whyNot.append("the file's primary_key ").append(String.join(", ", key)).append(" has ").append(unusable.get());
             return Optional.empty();
         }
         return Optional.of(Jdbc.single(connection, "SELECT"
@@ -108,7 +109,8 @@ final class KeyedLoad {
         Jdbc.execute(connection, "DELETE FROM " + live() + " l WHERE NOT EXISTS (SELECT 1 FROM " + STAGE + " s WHERE " + match() + ")");
         String set = columns.stream().map(c -> Sql.quoteIdent(c.id()) + " = s." + Sql.quoteIdent(c.id()))
                 .collect(Collectors.joining(", "));
-        Jdbc.execute(connection, "UPDATE " + live() + " l SET " + set + " FROM " + STAGE + " s WHERE " + match() + " AND " + changed());
+        // CKAN's trigger fills _full_text only when it is NULL: an update must clear it to have it computed again
+        Jdbc.execute(connection, "UPDATE " + live() + " l SET " + set + ", \"_full_text\" = NULL FROM " + STAGE + " s WHERE " + match() + " AND " + changed());
         String names = columns.stream().map(c -> Sql.quoteIdent(c.id())).collect(Collectors.joining(", "));
         String fromStage = columns.stream().map(c -> "s." + Sql.quoteIdent(c.id())).collect(Collectors.joining(", "));
         Jdbc.execute(connection, "INSERT INTO " + live() + " (" + names + ") SELECT " + fromStage + " FROM " + STAGE
