@@ -94,7 +94,11 @@ public final class IncrementalDecision {
         boolean keyed = facts.keyColumns().isPresent();
         // _ids 1..rows: the table's rows are the last file's rows in file order, so new rows can follow them
         boolean inFileOrder = recorded.maxId() == recorded.rows();
-        if (facts.prefix() != Prefix.DIFFERS && inFileOrder && facts.newRows() >= recorded.rows()) {
+        if (facts.prefix() != Prefix.DIFFERS && inFileOrder && facts.newRows() == recorded.rows()) {
+            // the same rows again: a resubmit asks for a rebuild, which is what it gets
+            return Decision.full("the file has no new rows; it is reloaded in full");
+        }
+        if (facts.prefix() != Prefix.DIFFERS && inFileOrder && facts.newRows() > recorded.rows()) {
             long added = facts.newRows() - recorded.rows();
             if (exceeds(added, facts.newRows(), facts.maxFraction())) {
                 return Decision.full(added + " of " + facts.newRows() + " rows are new, more than INGEST_INCREMENTAL_MAX_FRACTION ("
@@ -111,10 +115,13 @@ public final class IncrementalDecision {
                 : "an earlier row changed and the table has no primary_key to match rows by");
     }
 
-    /** After a keyed difference is known: whether it is small enough to apply rather than reload. */
+    /** After a keyed difference is known: whether it is small enough to apply rather than reload, and not nothing. */
     public static Optional<String> keyedTooLarge(long inserted, long updated, long deleted, long liveRows, long newRows,
                                                  double maxFraction) {
         long changed = inserted + updated + deleted;
+        if (changed == 0) {
+            return Optional.of("the file has the same rows as the live table; it is reloaded in full");
+        }
         long base = Math.max(liveRows, newRows);
         return exceeds(changed, base, maxFraction)
                 ? Optional.of(changed + " rows change of " + base + ", more than INGEST_INCREMENTAL_MAX_FRACTION (" + maxFraction + ")")

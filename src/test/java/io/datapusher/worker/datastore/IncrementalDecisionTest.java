@@ -101,6 +101,8 @@ class IncrementalDecisionTest {
                         COLUMNS, "UTF-8", "csv, delimiter ';'", 1010)), "dialect changed"),
                 new Case("too many new rows", with(f -> copy(f, false, f.recorded(), COLUMNS, 1000, 1000, 0, false, true, false,
                         Optional.empty(), COLUMNS, "UTF-8", "csv, delimiter ','", 1300)), "INGEST_INCREMENTAL_MAX_FRACTION"),
+                new Case("the same rows again", with(f -> copy(f, false, f.recorded(), COLUMNS, 1000, 1000, 0, false, true, false,
+                        Optional.empty(), COLUMNS, "UTF-8", "csv, delimiter ','", 1000)), "no new rows"),
                 new Case("incremental off", new Facts(false, 0, Optional.of(RECORDED), COLUMNS, 1000, 1000, 0, false, true, false,
                         key, COLUMNS, "UTF-8", "csv, delimiter ','", 1010, Prefix.UNCHECKED), "are off"));
         for (Case c : cases) {
@@ -116,5 +118,6 @@ class IncrementalDecisionTest {
         assertTrue(IncrementalDecision.keyedTooLarge(150, 100, 10, 1000, 1140, 0.2).orElseThrow()
                 .contains("INGEST_INCREMENTAL_MAX_FRACTION"));
         assertTrue(IncrementalDecision.keyedTooLarge(1, 0, 0, 0, 1, 0.2).isPresent());
+        assertTrue(IncrementalDecision.keyedTooLarge(0, 0, 0, 1000, 1000, 0.2).orElseThrow().contains("same rows"));
     }
 }
