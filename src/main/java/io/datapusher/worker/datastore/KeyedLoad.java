@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
 final class KeyedLoad {
 
     private static final String STAGE = "pg_temp.\"dpw_keyed\"";
+    private static final String MATCH = "pg_temp.\"dpw_keyed_match\"";
 
     private final Connection connection;
     private final String resourceId;
@@ -97,24 +98,30 @@ final class KeyedLoad {
             whyNot.append("the file's primary_key ").append(String.join(", ", key)).append(" has ").append(unusable.get());
             return Optional.empty();
         }
-        return Optional.of(Jdbc.single(connection, "SELECT"
-                        + " (SELECT count(*) FROM " + STAGE + " s WHERE NOT EXISTS (SELECT 1 FROM " + live() + " l WHERE " + match() + ")),"
-                        + " (SELECT count(*) FROM " + STAGE + " s JOIN " + live() + " l ON " + match() + " WHERE " + changed() + "),"
-                        + " (SELECT count(*) FROM " + live() + " l WHERE NOT EXISTS (SELECT 1 FROM " + STAGE + " s WHERE " + match() + "))",
+        // One join decides every row: inserted ('i'), deleted ('d'), updated ('u') or left alone ('=').
+        Jdbc.execute(connection, "DROP TABLE IF EXISTS " + MATCH);
+        Jdbc.execute(connection, "CREATE TEMPORARY TABLE \"dpw_keyed_match\" ON COMMIT DROP AS SELECT l.\"_id\" AS live_id,"
+                + " s.\"_dpw_row\" AS file_row, CASE WHEN l.\"_id\" IS NULL THEN 'i' WHEN s.\"_dpw_row\" IS NULL THEN 'd'"
+                + " WHEN " + changed() + " THEN 'u' ELSE '=' END AS action"
+                + " FROM " + live() + " l FULL JOIN " + STAGE + " s ON " + match());
+        return Optional.of(Jdbc.single(connection, "SELECT count(*) FILTER (WHERE action = 'i'), count(*) FILTER (WHERE action = 'u'),"
+                        + " count(*) FILTER (WHERE action = 'd') FROM " + MATCH,
                 row -> new Difference(row.getLong(1), row.getLong(2), row.getLong(3))));
     }
 
     /** Deletes, updates, then inserts, so that a key whose text changed never meets its old row in the unique index. */
     void apply() throws SQLException {
-        Jdbc.execute(connection, "DELETE FROM " + live() + " l WHERE NOT EXISTS (SELECT 1 FROM " + STAGE + " s WHERE " + match() + ")");
+        Jdbc.execute(connection, "DELETE FROM " + live() + " l USING " + MATCH + " m WHERE m.action = 'd' AND l.\"_id\" = m.live_id");
         String set = columns.stream().map(c -> Sql.quoteIdent(c.id()) + " = s." + Sql.quoteIdent(c.id()))
                 .collect(Collectors.joining(", "));
         // CKAN's trigger fills _full_text only when it is NULL: an update must clear it to have it computed again
-        Jdbc.execute(connection, "UPDATE " + live() + " l SET " + set + ", \"_full_text\" = NULL FROM " + STAGE + " s WHERE " + match() + " AND " + changed());
+        Jdbc.execute(connection, "UPDATE " + live() + " l SET " + set + ", \"_full_text\" = NULL FROM " + MATCH + " m JOIN "
+                + STAGE + " s ON s.\"_dpw_row\" = m.file_row WHERE m.action = 'u' AND l.\"_id\" = m.live_id");
         String names = columns.stream().map(c -> Sql.quoteIdent(c.id())).collect(Collectors.joining(", "));
         String fromStage = columns.stream().map(c -> "s." + Sql.quoteIdent(c.id())).collect(Collectors.joining(", "));
-        Jdbc.execute(connection, "INSERT INTO " + live() + " (" + names + ") SELECT " + fromStage + " FROM " + STAGE
-                + " s WHERE NOT EXISTS (SELECT 1 FROM " + live() + " l WHERE " + match() + ") ORDER BY s.\"_dpw_row\"");
+        Jdbc.execute(connection, "INSERT INTO " + live() + " (" + names + ") SELECT " + fromStage + " FROM " + MATCH + " m JOIN "
+                + STAGE + " s ON s.\"_dpw_row\" = m.file_row WHERE m.action = 'i' ORDER BY s.\"_dpw_row\"");
+        Jdbc.execute(connection, "DROP TABLE " + MATCH);
         Jdbc.execute(connection, "DROP TABLE " + STAGE);
     }
 
