@@ -32,11 +32,18 @@ public class IncrementalLoad {
 
     private final DatastoreConnections connections;
     private final double maxFraction;
+    private final boolean historyKept;
     private final Map<String, Connection> running = new ConcurrentHashMap<>();
 
     public IncrementalLoad(DatastoreConnections connections, double maxFraction) {
+        this(connections, maxFraction, false);
+    }
+
+    /** @param historyKept whether replaced tables are kept for an undo: then every load is full, for now */
+    public IncrementalLoad(DatastoreConnections connections, double maxFraction, boolean historyKept) {
         this.connections = connections;
         this.maxFraction = maxFraction;
+        this.historyKept = historyKept;
     }
 
     /**
@@ -67,8 +74,8 @@ public class IncrementalLoad {
      *                       when another load holds the resource; everything else is a full load
      */
     public Outcome tryLoad(LoadRequest request, boolean forceFull) throws LoadException {
-        if (forceFull) {
-            return Outcome.full(IncrementalDecision.decide(new Facts(true, maxFraction, Optional.empty(), List.of(), 0, 0, 0,
+        if (forceFull || historyKept) {
+            return Outcome.full(IncrementalDecision.decide(new Facts(forceFull, historyKept, maxFraction, Optional.empty(), List.of(), 0, 0, 0,
                     false, false, false, Optional.empty(), List.of(), null, null, 0, Prefix.UNCHECKED)).reason());
         }
         Connection connection;
@@ -191,7 +198,7 @@ public class IncrementalLoad {
         String trigger = Jdbc.one(connection, "SELECT t.tgenabled::text FROM pg_catalog.pg_trigger t WHERE t.tgrelid = ?::oid"
                 + " AND t.tgname = 'zfulltext'", row -> row.getString(1), oid).orElse("");
         Optional<List<String>> key = key(reader.indexes(oid), rid, liveColumns);
-        return new Facts(false, maxFraction, recorded, liveColumns, stats[0], stats[1], writtenSince,
+        return new Facts(false, historyKept, maxFraction, recorded, liveColumns, stats[0], stats[1], writtenSince,
                 marker.map(m -> !m.pendingIndexes().isEmpty()).orElse(false), "O".equals(trigger),
                 !reader.userTriggers(oid).isEmpty(), key, IncrementalMarker.columnsOf(columns), request.analysis().encoding(),
                 request.analysis().format(), request.analysis().rows(), Prefix.UNCHECKED);
