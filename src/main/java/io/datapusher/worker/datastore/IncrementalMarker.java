@@ -75,7 +75,15 @@ public record IncrementalMarker(long rows, long maxId, String digest, long xid, 
         columnsOf(columns).forEach(ids::add);
         mine.put("encoding", analysis.encoding());
         mine.put("format", analysis.format());
-        ((ObjectNode) parsed.get().get("datapusher_worker")).set(MEMBER, mine);
+        // first among the marker's members, so that the marker still ends as it did before this member existed
+        ObjectNode marker = JsonNodeFactory.instance.objectNode();
+        marker.set(MEMBER, mine);
+        parsed.get().get("datapusher_worker").fields().forEachRemaining(e -> {
+            if (!MEMBER.equals(e.getKey())) {
+                marker.set(e.getKey(), e.getValue());
+            }
+        });
+        ((ObjectNode) parsed.get()).set("datapusher_worker", marker);
         Jdbc.execute(connection, "COMMENT ON TABLE " + table + " IS " + Sql.quoteLiteral(PythonJson.dumps(parsed.get(), true)));
     }
 }
