@@ -41,7 +41,7 @@ class UnqueuedJobTest {
         }
 
         @Override
-        public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash) {
+        public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash, boolean fullReload) {
             calls.add("created " + resourceId);
             return Uni.createFrom().item(IngestJob.queued(jobId, resourceId, ignoreHash, OffsetDateTime.now()));
         }
