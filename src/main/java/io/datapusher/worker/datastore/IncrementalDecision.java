@@ -100,10 +100,6 @@ public final class IncrementalDecision {
         boolean keyed = facts.keyColumns().isPresent();
         // _ids 1..rows: the table's rows are the last file's rows in file order, so new rows can follow them
         boolean inFileOrder = recorded.maxId() == recorded.rows();
-        if (facts.prefix() != Prefix.DIFFERS && inFileOrder && facts.newRows() == recorded.rows()) {
-            // the same rows again: a resubmit asks for a rebuild, which is what it gets
-            return Decision.full("the file has no new rows; it is reloaded in full");
-        }
         if (facts.prefix() != Prefix.DIFFERS && inFileOrder && facts.newRows() > recorded.rows()) {
             long added = facts.newRows() - recorded.rows();
             if (exceeds(added, facts.newRows(), facts.maxFraction())) {
@@ -115,6 +111,10 @@ public final class IncrementalDecision {
         }
         if (keyed) {
             return new Decision(LoadPath.KEYED, "rows are matched by the primary_key " + String.join(", ", facts.keyColumns().get()));
+        }
+        if (facts.newRows() == recorded.rows() && facts.prefix() != Prefix.DIFFERS) {
+            // the same rows again, or changed ones: either way a rebuild, which is what a resubmit asks for
+            return Decision.full("the file has no new rows; it is reloaded in full");
         }
         return Decision.full(facts.newRows() < recorded.rows()
                 ? "the file has fewer rows than the live table and the table has no primary_key"

@@ -122,6 +122,10 @@ public class IncrementalLoad {
         Jdbc.call(connection, "SELECT pg_catalog.set_config('standard_conforming_strings', 'on', true)");
         Jdbc.call(connection, "SELECT pg_catalog.set_config('statement_timeout', ?, true)", statementTimeout(request));
         Jdbc.call(connection, "SELECT pg_catalog.set_config('idle_in_transaction_session_timeout', '0', true)");
+        if (connection.getMetaData().getDatabaseMajorVersion() >= 14) {
+            // a backend whose worker died stops at its next check, and frees the resource's lock
+            Jdbc.call(connection, "SELECT pg_catalog.set_config('client_connection_check_interval', '5000ms', true)");
+        }
         ResourceLock.claim(connection, rid, true);
         LiveTableReader reader = new LiveTableReader(connection);
         OptionalLong oid = reader.tableOid(rid);

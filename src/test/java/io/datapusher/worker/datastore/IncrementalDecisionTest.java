@@ -53,6 +53,16 @@ class IncrementalDecisionTest {
     }
 
     @Test
+    void aFileWithAsManyRowsIsKeyedWhenTheTableHasAPrimaryKeyAndAFullReloadOtherwise() {
+        Facts same = with(f -> copy(f, false, f.recorded(), COLUMNS, 1000, 1000, 0, false, true, false, Optional.empty(),
+                COLUMNS, "UTF-8", "csv, delimiter ','", 1000));
+        assertTrue(IncrementalDecision.decide(same).reason().contains("no new rows"));
+        Facts keyed = with(f -> copy(f, false, f.recorded(), COLUMNS, 1000, 1000, 0, false, true, false,
+                Optional.of(List.of("id")), COLUMNS, "UTF-8", "csv, delimiter ','", 1000));
+        assertEquals(LoadPath.KEYED, IncrementalDecision.decide(keyed).path());
+    }
+
+    @Test
     void aShorterFileIsKeyedOrFull() {
         Facts shorter = with(f -> copy(f, false, f.recorded(), COLUMNS, 1000, 1000, 0, false, true, false, Optional.empty(),
                 COLUMNS, "UTF-8", "csv, delimiter ','", 990));
