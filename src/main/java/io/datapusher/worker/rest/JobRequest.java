@@ -6,8 +6,4 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record JobRequest(@JsonProperty("resource_id") String resourceId,
                          @JsonProperty("ignore_hash") Boolean ignoreHash,
                          @JsonProperty("full") Boolean full) {
-
-    public JobRequest(String resourceId, Boolean ignoreHash) {
-        this(resourceId, ignoreHash, null);
-    }
 }

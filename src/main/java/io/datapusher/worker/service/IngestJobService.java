@@ -44,12 +44,8 @@ public class IngestJobService {
         this.staleAfter = config.heartbeatInterval().multipliedBy(4);
     }
 
-    @WithTransaction
-    public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash) {
-        return createQueued(resourceId, ignoreHash, false);
-    }
-
     /** @param fullReload {@code "full": true}: the file is loaded as a new table even if it could be loaded incrementally */
+    @WithTransaction
     public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash, boolean fullReload) {
         IngestJob job = IngestJob.queued(UUID.randomUUID(), resourceId, ignoreHash, now());
         job.fullReload = fullReload;

@@ -85,7 +85,7 @@ class UnqueuedJobTest {
         RecordedJobs jobs = new RecordedJobs();
         JobsResource resource = new JobsResource(jobs, BROKER_REFUSES, null);
 
-        Response answer = resource.submit(new JobRequest("r-2", false)).await().atMost(Duration.ofSeconds(5));
+        Response answer = resource.submit(new JobRequest("r-2", false, null)).await().atMost(Duration.ofSeconds(5));
 
         assertEquals(503, answer.getStatus());
         assertEquals(List.of("created r-2", "not queued " + jobs.jobId + ": channel closed"), jobs.calls);
