@@ -75,6 +75,27 @@ public class IngestJob extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public Map<String, Object> settings;
 
+    /** {@code "full": true} on POST /api/jobs: no incremental load, whatever the file. */
+    @Column(name = "full_reload")
+    public boolean fullReload;
+
+    /** How the load put the file in: full, append or keyed; null before the load committed. */
+    @Column(name = "load_path")
+    public String load;
+
+    /** Why the load was full, when an incremental load was not possible. */
+    @Column(name = "load_reason")
+    public String loadReason;
+
+    @Column(name = "rows_inserted")
+    public Long rowsInserted;
+
+    @Column(name = "rows_updated")
+    public Long rowsUpdated;
+
+    @Column(name = "rows_deleted")
+    public Long rowsDeleted;
+
     /** md5 of the file this job downloaded. */
     public String hash;
 

@@ -3,6 +3,7 @@ package io.datapusher.worker.config;
 import io.datapusher.worker.datastore.DatastoreConnections;
 import io.datapusher.worker.datastore.DatastoreLoader;
 import io.datapusher.worker.datastore.History;
+import io.datapusher.worker.datastore.IncrementalLoad;
 import io.datapusher.worker.datastore.LoaderSettings;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,5 +30,16 @@ public class DatastoreProducer {
         LoaderSettings settings = new LoaderSettings(config.fts().lang(), config.fts().indexMethod(), config.fts().fieldTypeList(),
                 config.swap().lockTimeout(), config.swap().budget(), CONNECTION_CHECK_INTERVAL, config.load().checkedParallelism());
         return new DatastoreLoader(connections, settings, new History(connections, config.history().policy()));
+    }
+
+    @Produces
+    @ApplicationScoped
+    IncrementalLoad incrementalLoad(DatastoreConnections connections, IngestConfig config) {
+        double fraction = config.incremental().maxFraction();
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("INGEST_INCREMENTAL_MAX_FRACTION must be between 0 and 1, not " + fraction);
+        }
+        // An incremental load keeps no version to go back to yet: while history is kept, every load is full.
+        return new IncrementalLoad(connections, fraction, config.history().versions() > 0);
     }
 }

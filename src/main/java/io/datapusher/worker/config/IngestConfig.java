@@ -69,6 +69,7 @@ public interface IngestConfig {
     Swap swap();
 
     HistoryRetention history();
+    Incremental incremental();
 
     Redelivery redelivery();
 
@@ -190,6 +191,17 @@ public interface IngestConfig {
             }
             return parallelism;
         }
+    }
+
+    /** {@code INGEST_INCREMENTAL_*}: when a file is loaded into the live table instead of a new one. */
+    interface Incremental {
+
+        /**
+         * The part of the file that may change (rows appended, or inserted, updated and deleted by
+         * key) for an incremental load; above it a full reload is cheaper. 0 turns incremental loads off.
+         */
+        @WithDefault("0.2")
+        double maxFraction();
     }
 
     /** {@code INGEST_SWAP_*}: the short transaction that puts the new table live. */

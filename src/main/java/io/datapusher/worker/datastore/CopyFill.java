@@ -54,12 +54,12 @@ final class CopyFill {
     }
 
     static long serial(Connection connection, NewTable table, Analysis analysis, List<ColumnType> types,
-                       Set<Integer> stripped) throws SQLException, LoadException {
+                       Set<Integer> stripped, RowFingerprint fingerprint) throws SQLException, LoadException {
         PGCopyOutputStream out = new PGCopyOutputStream(connection.unwrap(PGConnection.class),
                 table.copySql(false, true), 1 << 16);
         try {
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            analysis.rowStream().copyTo(writer, types, stripped);
+            analysis.rowStream().copyTo(fingerprint.around(into(writer)), types, stripped);
             writer.flush();
             return out.endCopy();
         } catch (IOException e) {
@@ -84,7 +84,7 @@ final class CopyFill {
      *                  streams that do not stop are cut off (see {@link Parallel#join})
      */
     static long parallel(List<Connection> connections, NewTable table, Analysis analysis, List<ColumnType> types,
-                         Set<Integer> stripped, BooleanSupplier cancelled) throws SQLException, LoadException {
+                         Set<Integer> stripped, RowFingerprint fingerprint, BooleanSupplier cancelled) throws SQLException, LoadException {
         BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(2 * connections.size());
         AtomicReference<Exception> failure = new AtomicReference<>();
         BooleanSupplier stopped = () -> failure.get() != null || cancelled.getAsBoolean();
@@ -106,7 +106,7 @@ final class CopyFill {
         ChunkingSink sink = new ChunkingSink(queue, stopped);
         long rows;
         try {
-            rows = analysis.rowStream().copyTo(sink, types, stripped);
+            rows = analysis.rowStream().copyTo(fingerprint.around(sink), types, stripped);
             sink.flush();
             fileRead.set(true);
         } catch (IOException | RuntimeException e) {
@@ -128,6 +128,21 @@ final class CopyFill {
             throw new LoadException("the load was cancelled during COPY; nothing was changed");
         }
         return rows;
+    }
+
+    /** Every row to one writer, in file order. */
+    static RowStream.RowSink into(Writer writer) {
+        return new RowStream.RowSink() {
+            @Override
+            public Writer row(long number) {
+                return writer;
+            }
+
+            @Override
+            public void rowDone() {
+                // one stream: nothing to hand over
+            }
+        };
     }
 
     /** Rows {@code firstRow}.. in file order, as CSV records that start with their {@code _id}. */

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -321,7 +320,8 @@ public class DatastoreLoader {
             table.create(connection);
 
             long copyStart = System.nanoTime();
-            long rows = CopyFill.serial(connection, table, request.analysis(), plan.types(), plan.stripped());
+            RowFingerprint fingerprint = new RowFingerprint();
+            long rows = CopyFill.serial(connection, table, request.analysis(), plan.types(), plan.stripped(), fingerprint);
             long copyMillis = millisSince(copyStart);
             checkNotCancelled(self);
 
@@ -336,6 +336,7 @@ public class DatastoreLoader {
             TableSwap.Outcome outcome = new TableSwap(connection, settings, request, table, plan.columns(), built, List.of(),
                     rows, plan.start(), TableSwap.Clock.SYSTEM).keepingHistory(history).run();
             plan.warnings().addAll(outcome.warnings());
+            IncrementalMarker.write(connection, request.resourceId(), plan.columns(), request.analysis(), rows, rows, fingerprint.hex());
             self.startCommit();
             connection.commit();
             committed = true;
@@ -378,7 +379,9 @@ public class DatastoreLoader {
             checkNotCancelled(self);
 
             long copyStart = System.nanoTime();
-            long rows = CopyFill.parallel(workers, table, request.analysis(), plan.types(), plan.stripped(), () -> self.cancelled);
+            RowFingerprint fingerprint = new RowFingerprint();
+            long rows = CopyFill.parallel(workers, table, request.analysis(), plan.types(), plan.stripped(), fingerprint,
+                    () -> self.cancelled);
             setSequence(coordinator, table, rows);
             long copyMillis = millisSince(copyStart);
             checkNotCancelled(self);
@@ -405,6 +408,7 @@ public class DatastoreLoader {
                 outcome = new TableSwap(coordinator, settings, request, table, plan.columns(), built, later, rows,
                         plan.start(), TableSwap.Clock.SYSTEM).keepingHistory(history).run();
                 plan.warnings().addAll(outcome.warnings());
+                IncrementalMarker.write(coordinator, rid, plan.columns(), request.analysis(), rows, rows, fingerprint.hex());
                 self.startCommit();
                 coordinator.commit();
                 swapped = true;

@@ -32,7 +32,12 @@ public record JobView(
         CallbackState callback,
         Map<String, Object> settings,
         Map<String, Object> drift,
-        Map<String, Object> preview) {
+        Map<String, Object> preview,
+        String load,
+        @JsonProperty("load_reason") String loadReason,
+        @JsonProperty("rows_inserted") Long rowsInserted,
+        @JsonProperty("rows_updated") Long rowsUpdated,
+        @JsonProperty("rows_deleted") Long rowsDeleted) {
 
     /**
      * @param liveAt   when the job's data went live (its swap committed); with {@code finished_at},
@@ -44,10 +49,13 @@ public record JobView(
      *                 {@code detected}; null before fetch-resource has read them
      * @param drift    how the job's table differs from the live one; null before the load compared them, or on a first load
      * @param preview  for a preview: what the dry run found; null otherwise
+     * @param load     how the load put the file in: {@code full}, {@code append} or {@code keyed}; null before it committed
+     * @param loadReason for a full reload, why no incremental load was possible
      */
     static JobView of(IngestJob job) {
         return new JobView(job.jobId.toString(), job.resourceId, job.kind, job.status, job.step, job.error, job.rows,
                 job.attempts, job.createdAt, job.updatedAt, job.finishedAt, job.liveAt, List.copyOf(job.steps.items), job.callback,
-                job.settings, job.drift, job.preview);
+                job.settings, job.drift, job.preview, job.load, job.loadReason, job.rowsInserted, job.rowsUpdated,
+                job.rowsDeleted);
     }
 }

@@ -52,13 +52,14 @@ public class JobsResource {
         }
         boolean ignoreHash = Boolean.TRUE.equals(request.ignoreHash());
         JobKind kind = Boolean.TRUE.equals(request.dryRun()) ? JobKind.PREVIEW : JobKind.LOAD;
-        return queueJob(jobs, queue, request.resourceId().trim(), ignoreHash, kind, Boolean.TRUE.equals(request.acceptDrift()));
+        return queueJob(jobs, queue, request.resourceId().trim(), ignoreHash, kind, Boolean.TRUE.equals(request.acceptDrift()),
+                Boolean.TRUE.equals(request.full()));
     }
 
     /** Records a job of this kind and queues it: 202 with its id, or 503 when the broker did not take it. */
     static Uni<Response> queueJob(IngestJobService jobs, JobQueue queue, String resourceId, boolean ignoreHash, JobKind kind,
-                                  boolean acceptDrift) {
-        return jobs.createQueued(resourceId, ignoreHash, kind, acceptDrift)
+                                  boolean acceptDrift, boolean fullReload) {
+        return jobs.createQueued(resourceId, ignoreHash, kind, acceptDrift, fullReload)
                 .call(job -> jobs.enqueue(queue, new ResubmitRequest(job.resourceId, ignoreHash, job.jobId)))
                 .map(job -> Response.accepted(Map.of("job_id", job.jobId.toString(), "status", JobStatus.QUEUED.id(),
                                 "kind", kind.id()))

@@ -33,6 +33,6 @@ public class PreviewResource {
         if (resourceId == null || resourceId.isBlank()) {
             return Uni.createFrom().item(JobsResource.problem(Response.Status.BAD_REQUEST, "resource_id is required"));
         }
-        return JobsResource.queueJob(jobs, queue, resourceId.trim(), true, JobKind.PREVIEW, false);
+        return JobsResource.queueJob(jobs, queue, resourceId.trim(), true, JobKind.PREVIEW, false, false);
     }
 }

@@ -201,8 +201,11 @@ public class IngestSaga {
     /** The load committed: write that down before anything else can fail. */
     private Uni<Void> recordPivot(IngestContext context) {
         metrics.rowsLoaded(context.loaded().rows());
-        return jobs.recordLoaded(context.jobId(), context.hash(), context.loaded().rows(),
+        Uni<Void> loaded = jobs.recordLoaded(context.jobId(), context.hash(), context.loaded().rows(),
                 !context.loaded().replaced(), context.loaded().liveAt());
+        var path = context.loadPath();
+        return path == null ? loaded : loaded.chain(() -> jobs.recordLoadPath(context.jobId(), path.load().id(), path.reason(),
+                path.inserted(), path.updated(), path.deleted()));
     }
 
     private Uni<SagaResult> end(IngestContext context, StepId lastStep, Optional<StepOutcome.Ending> ending) {

@@ -51,12 +51,23 @@ public class IngestJobService {
         return createQueued(resourceId, ignoreHash, JobKind.LOAD, false);
     }
 
-    /** A job of any kind, with what it was asked to allow; the saga reads both from the row. */
     @WithTransaction
     public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash, JobKind kind, boolean acceptDrift) {
+        return createQueued(resourceId, ignoreHash, kind, acceptDrift, false);
+    }
+
+    /**
+     * A job of any kind, with what it was asked to allow; the saga reads them from the row.
+     *
+     * @param fullReload {@code "full": true}: the file is loaded as a new table even if it could be loaded incrementally
+     */
+    @WithTransaction
+    public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash, JobKind kind, boolean acceptDrift,
+                                       boolean fullReload) {
         IngestJob job = IngestJob.queued(UUID.randomUUID(), resourceId, ignoreHash, now());
         job.kind = kind;
         job.acceptDrift = acceptDrift;
+        job.fullReload = fullReload;
         return repository.persist(job);
     }
 
@@ -201,6 +212,17 @@ public class IngestJobService {
             job.hash = hash;
             job.rows = rows;
             job.viewsDue = firstLoad && !job.submittedByDatapusherPlugin();
+        });
+    }
+
+    /** How the committed load put the file in, and what it changed. */
+    public Uni<Void> recordLoadPath(UUID jobId, String load, String reason, Long inserted, Long updated, Long deleted) {
+        return update(jobId, job -> {
+            job.load = load;
+            job.loadReason = reason;
+            job.rowsInserted = inserted;
+            job.rowsUpdated = updated;
+            job.rowsDeleted = deleted;
         });
     }
 

@@ -351,6 +351,60 @@ abstract class DropInRealCkanSuite {
         assertTrue(logs.contains("datapusher_sheet=\\\"2\\\" (resource)"), logs);
     }
 
+    /**
+     * Issue 18: a file that grew by 10 rows at its end is appended to the live table: the same
+     * table (its oid), the DataStore tab's log says {@code append}, datastore_search counts the new
+     * rows at once, and the Data Dictionary a curator saved is untouched.
+     */
+    @Test
+    void i_aFileThatGrewByTenRowsIsAppendedAndTheDataDictionaryIsUntouched() throws Exception {
+        // Incremental loads keep no version for an undo yet: they run only on a worker with history off.
+        worker.close();
+        Map<String, String> noHistory = new HashMap<>(workerEnv);
+        noHistory.put("INGEST_HISTORY_VERSIONS", "0");
+        worker = WorkerProcess.start("worker-" + version.selector() + "-no-history", noHistory);
+        try {
+            aFileThatGrewIsAppended();
+        } finally {
+            worker.close();
+            worker = WorkerProcess.start("worker-" + version.selector(), workerEnv);
+        }
+    }
+
+    private void aFileThatGrewIsAppended() throws Exception {
+        String dataset = ckan.dataset();
+        StringBuilder grown = new StringBuilder("station,temperature,measured\n");
+        for (int i = 1; i <= 110; i++) {
+            grown.append("S").append(i).append(',').append(10 + i % 7).append(".5,2024-01-")
+                    .append(String.format("%02d", 1 + i % 28)).append('\n');
+        }
+        String all = grown.toString();
+        // the first 100 rows: 10 more are under INGEST_INCREMENTAL_MAX_FRACTION's default
+        String first = all.substring(0, all.indexOf("S101,"));
+        String rid = ckan.upload(dataset, "stations.csv", "CSV", first.getBytes(StandardCharsets.UTF_8)).path("id").asText();
+        awaitTask(rid, "complete");
+        ckan.action("datastore_create", Map.of("resource_id", rid, "force", true, "fields", List.of(
+                Map.of("id", "station", "type", "text", "info", Map.of("label", "Station", "notes", "Code of the station")),
+                Map.of("id", "temperature", "type", "numeric", "info", Map.of("label", "Temperature", "notes", "°C")),
+                Map.of("id", "measured", "type", "date"))));
+        JsonNode dictionary = ckan.action("datastore_info", Map.of("id", rid)).path("fields");
+        String oidBefore = oid(rid);
+        int jobsBefore = jobs(rid);
+
+        ckan.replaceFile(rid, "stations.csv", all.getBytes(StandardCharsets.UTF_8));
+        await().atMost(LOAD).until(() -> jobs(rid) > jobsBefore && "complete".equals(state(rid)));
+
+        assertEquals(110, ckan.action("datastore_search", Map.of("resource_id", rid)).path("total").asInt(),
+                "datastore_search's total is the new count at once");
+        assertEquals(oidBefore, oid(rid), "the rows went into the live table, not a new one");
+        assertEquals(List.of("S110"), sql("SELECT station FROM \"" + rid + "\" WHERE _id = 110"), "_ids go on from the last");
+        assertEquals(dictionary, ckan.action("datastore_info", Map.of("id", rid)).path("fields"), "the Data Dictionary is untouched");
+        String tab = ckan.dataStoreTab(dataset, rid);
+        assertTrue(tab.contains("load: append: 10 new rows"), "the DataStore tab's log names the append");
+        JsonNode search = ckan.action("datastore_search", Map.of("resource_id", rid, "q", "S105"));
+        assertEquals(1, search.path("total").asInt(), "CKAN's full-text search finds an appended row");
+    }
+
     /** The data columns of a resource's table, in order. */
     List<String> columns(String rid) throws Exception {
         return sql("SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '"

@@ -42,7 +42,8 @@ class UnqueuedJobTest {
         }
 
         @Override
-        public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash, JobKind kind, boolean acceptDrift) {
+        public Uni<IngestJob> createQueued(String resourceId, boolean ignoreHash, JobKind kind, boolean acceptDrift,
+                                           boolean fullReload) {
             calls.add("created " + resourceId);
             return Uni.createFrom().item(IngestJob.queued(jobId, resourceId, ignoreHash, OffsetDateTime.now()));
         }
@@ -86,7 +87,7 @@ class UnqueuedJobTest {
         RecordedJobs jobs = new RecordedJobs();
         JobsResource resource = new JobsResource(jobs, BROKER_REFUSES, null);
 
-        Response answer = resource.submit(new JobRequest("r-2", false, null, null)).await().atMost(Duration.ofSeconds(5));
+        Response answer = resource.submit(new JobRequest("r-2", false, null, null, null)).await().atMost(Duration.ofSeconds(5));
 
         assertEquals(503, answer.getStatus());
         assertEquals(List.of("created r-2", "not queued " + jobs.jobId + ": channel closed"), jobs.calls);

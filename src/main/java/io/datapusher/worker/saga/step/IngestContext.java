@@ -24,6 +24,8 @@ public final class IngestContext {
     private final Instant jobCreatedAt;
     private final JobKind kind;
     private final boolean acceptDrift;
+    private boolean fullReload;
+    private LoadStep.Path loadPath;
 
     private CkanResource resource;
     private CkanVersion ckanVersion;
@@ -50,8 +52,10 @@ public final class IngestContext {
     }
 
     public static IngestContext of(IngestJob job) {
-        return new IngestContext(job.jobId, job.resourceId, job.ignoreHash, job.createdAt.toInstant(), job.kind,
-                job.acceptDrift);
+        IngestContext context = new IngestContext(job.jobId, job.resourceId, job.ignoreHash, job.createdAt.toInstant(),
+                job.kind, job.acceptDrift);
+        context.fullReload = job.fullReload;
+        return context;
     }
 
     /** What the job does; a preview stops after the analysis and writes nothing. */
@@ -66,6 +70,20 @@ public final class IngestContext {
     /** The job may load past INGEST_DRIFT_POLICY. */
     public boolean acceptDrift() {
         return acceptDrift;
+    }
+
+    /** {@code "full": true} on the job: no incremental load. */
+    public boolean fullReload() {
+        return fullReload;
+    }
+
+    /** How load put the file in; null before it committed, or when the job resumed past it. */
+    public LoadStep.Path loadPath() {
+        return loadPath;
+    }
+
+    public void loadPath(LoadStep.Path loadPath) {
+        this.loadPath = loadPath;
     }
 
     public UUID jobId() {

@@ -9,8 +9,10 @@ import io.datapusher.worker.datastore.DatastoreLoader;
 import io.datapusher.worker.datastore.DriftPolicy;
 import io.datapusher.worker.datastore.DriftRefusedException;
 import io.datapusher.worker.datastore.SchemaDrift;
+import io.datapusher.worker.datastore.IncrementalLoad;
 import io.datapusher.worker.datastore.LiveButUnfinishedException;
 import io.datapusher.worker.datastore.LoadException;
+import io.datapusher.worker.datastore.LoadPath;
 import io.datapusher.worker.datastore.LoadRequest;
 import io.datapusher.worker.datastore.LoadResult;
 import io.datapusher.worker.datastore.ResourceBusyException;
@@ -40,17 +42,27 @@ public class LoadStep implements IngestStep {
     private static final Duration RESOURCE_CHECK_WAIT = Duration.ofMinutes(3);
 
     private final DatastoreLoader loader;
+    private final IncrementalLoad incremental;
     private final CkanClient ckan;
     private final IngestJobService jobs;
     private final JobMetrics metrics;
     private final IngestConfig config;
 
-    public LoadStep(DatastoreLoader loader, CkanClient ckan, IngestJobService jobs, JobMetrics metrics, IngestConfig config) {
+    public LoadStep(DatastoreLoader loader, IncrementalLoad incremental, CkanClient ckan, IngestJobService jobs,
+                    JobMetrics metrics, IngestConfig config) {
         this.loader = loader;
+        this.incremental = incremental;
         this.ckan = ckan;
         this.jobs = jobs;
         this.metrics = metrics;
         this.config = config;
+    }
+
+    /**
+     * How the load put the file in, for the job: rows inserted, updated and deleted by an
+     * incremental load; for a full one, its rows as inserted and why it was full.
+     */
+    public record Path(LoadPath load, String reason, Long inserted, Long updated, Long deleted) {
     }
 
     @Override
@@ -67,10 +79,18 @@ public class LoadStep implements IngestStep {
         AtomicReference<SchemaDrift> drift = new AtomicReference<>();
         return Offload.blocking(() -> {
             try {
+                IncrementalLoad.Outcome tried = incremental.tryLoad(request, context.fullReload());
+                if (tried.path() != LoadPath.FULL) {
+                    context.loaded(tried.result());
+                    context.loadPath(new Path(tried.path(), null, tried.inserted(), tried.updated(), tried.deleted()));
+                    return StepOutcome.done(describeIncremental(tried), tried.result().warnings());
+                }
                 LoadResult result = loader.load(request);
                 context.loaded(result);
                 drift.set(result.drift());
-                return StepOutcome.done(describe(result), withDrift(result.warnings(), result.drift()));
+                context.loadPath(new Path(LoadPath.FULL, tried.reason(), result.rows(), null, null));
+                return StepOutcome.done(describe(result) + "; full reload: " + tried.reason(),
+                        withDrift(result.warnings(), result.drift()));
             } catch (DriftRefusedException e) {
                 drift.set(e.drift());
                 throw StepFailure.failed(e.getMessage(), e);
@@ -89,7 +109,10 @@ public class LoadStep implements IngestStep {
                 }
                 throw StepFailure.failed(e.getMessage(), e);
             }
-        }).onCancellation().invoke(() -> loader.cancel(request.jobId()))
+        }).onCancellation().invoke(() -> {
+                    incremental.cancel(request.jobId());
+                    loader.cancel(request.jobId());
+                })
                 .call(() -> recordDrift(context, drift.get(), false))
                 .onFailure().call(() -> recordDrift(context, drift.get(), true));
     }
@@ -135,6 +158,15 @@ public class LoadStep implements IngestStep {
                     resourceId, e.getMessage());
             return true;
         }
+    }
+
+    private static String describeIncremental(IncrementalLoad.Outcome outcome) {
+        String what = outcome.path() == LoadPath.APPEND
+                ? "append: " + outcome.inserted() + " new rows added after the rows loaded last"
+                : "keyed: " + outcome.inserted() + " rows inserted, " + outcome.updated() + " updated, " + outcome.deleted()
+                        + " deleted by the primary_key; unchanged rows kept their _id";
+        return what + "; the table holds " + outcome.result().rows() + " rows, live at once (" + outcome.result().copyMillis()
+                + " ms, in one transaction)";
     }
 
     private static String describe(LoadResult result) {

@@ -1,0 +1,270 @@
+package io.datapusher.worker.datastore;
+
+import io.datapusher.worker.analyze.ColumnType;
+import io.datapusher.worker.datastore.IncrementalDecision.Decision;
+import io.datapusher.worker.datastore.IncrementalDecision.Facts;
+import io.datapusher.worker.datastore.IncrementalDecision.Prefix;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tries to load a file into the live table without rebuilding it: gathers what the worker knows,
+ * lets {@link IncrementalDecision} choose, and runs {@link AppendLoad} or {@link KeyedLoad} in one
+ * transaction under the resource's lock. Whatever it cannot prove, or any failure that is not an
+ * outage, rolls back and hands the file to the full load with the reason.
+ */
+public class IncrementalLoad {
+
+    private static final Logger LOG = Logger.getLogger(IncrementalLoad.class);
+    private static final long XID_HALF_SPACE = 1L << 31;
+
+    private final DatastoreConnections connections;
+    private final double maxFraction;
+    private final boolean historyKept;
+    private final Map<String, Connection> running = new ConcurrentHashMap<>();
+
+    public IncrementalLoad(DatastoreConnections connections, double maxFraction) {
+        this(connections, maxFraction, false);
+    }
+
+    /** @param historyKept whether replaced tables are kept for an undo: then every load is full, for now */
+    public IncrementalLoad(DatastoreConnections connections, double maxFraction, boolean historyKept) {
+        this.connections = connections;
+        this.maxFraction = maxFraction;
+        this.historyKept = historyKept;
+    }
+
+    /**
+     * @param path     the path taken: {@link LoadPath#FULL} means nothing was written and the full load must run
+     * @param reason   why that path
+     * @param result   for an incremental load, what it did
+     */
+    public record Outcome(LoadPath path, String reason, long inserted, long updated, long deleted, LoadResult result) {
+
+        static Outcome full(String reason) {
+            return new Outcome(LoadPath.FULL, reason, 0, 0, 0, null);
+        }
+    }
+
+    /** Stops a running incremental load of that job; it rolls back. */
+    public boolean cancel(String jobId) {
+        Connection connection = running.get(jobId);
+        if (connection == null) {
+            return false;
+        }
+        Parallel.cancelAll(List.of(connection));
+        return true;
+    }
+
+    /**
+     * @param forceFull {@code "full": true} on the job
+     * @throws LoadException only for an outage of the DataStore database (the job is retried) or
+     *                       when another load holds the resource; everything else is a full load
+     */
+    public Outcome tryLoad(LoadRequest request, boolean forceFull) throws LoadException {
+        if (forceFull || historyKept) {
+            return Outcome.full(IncrementalDecision.decide(new Facts(forceFull, historyKept, maxFraction, Optional.empty(), List.of(), 0, 0, 0,
+                    false, false, false, Optional.empty(), List.of(), null, null, 0, Prefix.UNCHECKED)).reason());
+        }
+        Connection connection;
+        try {
+            connection = connections.open();
+        } catch (SQLException e) {
+            throw new LoadException("cannot connect to the DataStore database: " + e.getMessage(), e);
+        }
+        running.put(request.jobId(), connection);
+        try {
+            connection.setAutoCommit(false);
+            Outcome outcome = run(connection, request);
+            if (outcome.path() == LoadPath.FULL) {
+                connection.rollback();
+            } else {
+                connection.commit();
+            }
+            return outcome;
+        } catch (ResourceBusyException e) {
+            throw e;
+        } catch (SQLException | LoadException | RuntimeException e) {
+            rollbackQuietly(connection);
+            LoadException failure = e instanceof LoadException load ? load : new LoadException(e.getMessage(), e);
+            if (failure.isTransient()) {
+                throw new LoadException("the DataStore database became unavailable during an incremental load; nothing was"
+                        + " changed: " + failure.getMessage(), e);
+            }
+            String reason = e instanceof SQLException sql ? Sql.serverMessage(sql) : e.getMessage();
+            LOG.warnf("Resource %s: the incremental load failed, loading the whole file instead: %s", request.resourceId(), reason);
+            return Outcome.full("the incremental load failed (" + reason + ")");
+        } finally {
+            running.remove(request.jobId(), connection);
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // rolled back with the connection
+            }
+        }
+    }
+
+    private Outcome run(Connection connection, LoadRequest request) throws SQLException, LoadException {
+        String rid = request.resourceId();
+        Jdbc.call(connection, "SELECT pg_catalog.set_config('search_path', 'public', true)");
+        Jdbc.call(connection, "SELECT pg_catalog.set_config('standard_conforming_strings', 'on', true)");
+        Jdbc.call(connection, "SELECT pg_catalog.set_config('statement_timeout', ?, true)", statementTimeout(request));
+        Jdbc.call(connection, "SELECT pg_catalog.set_config('idle_in_transaction_session_timeout', '0', true)");
+        if (connection.getMetaData().getDatabaseMajorVersion() >= 14) {
+            // a backend whose worker died stops at its next check, and frees the resource's lock
+            Jdbc.call(connection, "SELECT pg_catalog.set_config('client_connection_check_interval', '5000ms', true)");
+        }
+        ResourceLock.claim(connection, rid, true);
+        LiveTableReader reader = new LiveTableReader(connection);
+        OptionalLong oid = reader.tableOid(rid);
+        if (oid.isEmpty()) {
+            return Outcome.full("there is no live table yet");
+        }
+        Optional<LiveTable> live = reader.describe(rid);
+        Optional<LiveTable.Marker> marker = live.flatMap(LiveTable::marker);
+        if (marker.isPresent() && request.jobCreatedAt() != null && marker.get().jobCreatedAt() != null
+                && marker.get().jobCreatedAt().isAfter(request.jobCreatedAt())) {
+            return Outcome.full("a newer job loaded the live table");
+        }
+        Optional<IncrementalMarker> recorded = IncrementalMarker.read(reader.tableComment(oid.getAsLong()));
+        List<String> warnings = new ArrayList<>();
+        List<LoadResult.Column> columns = DatastoreLoader.finalColumns(request.analysis(), live, warnings);
+        List<ColumnType> types = columns.stream().map(LoadResult.Column::type).toList();
+        Set<Integer> stripped = DatastoreLoader.strippedColumns(columns, live);
+        Facts facts = facts(connection, reader, rid, oid.getAsLong(), recorded, marker, request, columns);
+        Decision decision = IncrementalDecision.decide(facts);
+        long start = System.nanoTime();
+        RowFingerprint fingerprint = new RowFingerprint();
+        if (decision.path() == LoadPath.APPEND) {
+            OptionalLong inserted = new AppendLoad(connection, rid, columns)
+                    .run(request.analysis().rowStream(), types, stripped, recorded.orElseThrow(), fingerprint);
+            if (inserted.isPresent()) {
+                long rows = recorded.get().rows() + inserted.getAsLong();
+                return finish(connection, request, columns, rows, rows, fingerprint.hex(), LoadPath.APPEND,
+                        inserted.getAsLong(), 0, 0, start, warnings);
+            }
+            decision = IncrementalDecision.decide(facts.withPrefix(Prefix.DIFFERS));
+            fingerprint = new RowFingerprint();
+        }
+        if (decision.path() == LoadPath.KEYED) {
+            KeyedLoad keyed = new KeyedLoad(connection, rid, columns, facts.keyColumns().orElseThrow());
+            StringBuilder whyNot = new StringBuilder();
+            Optional<KeyedLoad.Difference> difference = keyed.stage(request.analysis().rowStream(), types, stripped, fingerprint,
+                    whyNot);
+            if (difference.isEmpty()) {
+                return Outcome.full(whyNot.toString());
+            }
+            KeyedLoad.Difference d = difference.get();
+            Optional<String> tooLarge = IncrementalDecision.keyedTooLarge(d.inserted(), d.updated(), d.deleted(), facts.liveRows(),
+                    fingerprint.rows(), maxFraction);
+            if (tooLarge.isPresent()) {
+                return Outcome.full(tooLarge.get());
+            }
+            keyed.apply();
+            long[] now = Jdbc.single(connection, "SELECT count(*), coalesce(max(\"_id\"), 0) FROM " + Sql.publicTable(rid),
+                    row -> new long[] {row.getLong(1), row.getLong(2)});
+            // The rows are no longer in file order: the next file cannot be an append of this one.
+            return finish(connection, request, columns, now[0], now[1], "keyed", LoadPath.KEYED, d.inserted(), d.updated(),
+                    d.deleted(), start, warnings);
+        }
+        return Outcome.full(decision.reason());
+    }
+
+    private Facts facts(Connection connection, LiveTableReader reader, String rid, long oid, Optional<IncrementalMarker> recorded,
+                        Optional<LiveTable.Marker> marker, LoadRequest request, List<LoadResult.Column> columns)
+            throws SQLException {
+        List<String> liveColumns = Jdbc.list(connection, "SELECT a.attname || ':' || t.typname FROM pg_catalog.pg_attribute a"
+                + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid WHERE a.attrelid = ?::oid AND a.attnum > 0"
+                + " AND NOT a.attisdropped AND a.attname NOT IN ('_id', '_full_text') ORDER BY a.attnum", row -> row.getString(1), oid);
+        long mark = recorded.map(IncrementalMarker::xid).orElse(0L);
+        // Written after the recorded load: a row version whose xmin is newer than its transaction, on the
+        // wrapping 32-bit circle; past half the circle that can no longer be told.
+        long[] stats = Jdbc.single(connection, "SELECT count(*), coalesce(max(t.\"_id\"), 0),"
+                        + " count(*) FILTER (WHERE ((t.xmin::text::bigint - ?) % 4294967296 + 4294967296) % 4294967296 BETWEEN 1 AND"
+                        + " ((pg_catalog.txid_snapshot_xmax(pg_catalog.txid_current_snapshot()) - ?) % 4294967296 + 4294967296) % 4294967296),"
+                        + " pg_catalog.txid_snapshot_xmax(pg_catalog.txid_current_snapshot()) - ?"
+                        + " FROM " + Sql.publicTable(rid) + " t",
+                row -> new long[] {row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4)},
+                mark % 4294967296L, mark, mark);
+        long writtenSince = stats[3] >= XID_HALF_SPACE || stats[3] < 0 ? -1 : stats[2];
+        String trigger = Jdbc.one(connection, "SELECT t.tgenabled::text FROM pg_catalog.pg_trigger t WHERE t.tgrelid = ?::oid"
+                + " AND t.tgname = 'zfulltext'", row -> row.getString(1), oid).orElse("");
+        Optional<List<String>> key = key(reader.indexes(oid), rid, liveColumns);
+        return new Facts(false, historyKept, maxFraction, recorded, liveColumns, stats[0], stats[1], writtenSince,
+                marker.map(m -> !m.pendingIndexes().isEmpty()).orElse(false), "O".equals(trigger),
+                !reader.userTriggers(oid).isEmpty(), key, IncrementalMarker.columnsOf(columns), request.analysis().encoding(),
+                request.analysis().format(), request.analysis().rows(), Prefix.UNCHECKED);
+    }
+
+    /** The columns of CKAN's primary_key, when the table has exactly one and it is on plain columns. */
+    private static Optional<List<String>> key(List<LiveTableReader.LiveIndex> indexes, String rid, List<String> liveColumns) {
+        List<LiveTableReader.LiveIndex> keys = indexes.stream().filter(i -> i.unique() && !i.primary()).toList();
+        if (keys.size() != 1 || !keys.get(0).isCkanPrimaryKey(rid) || keys.get(0).ckanFields().orElse("").contains("((")) {
+            return Optional.empty();
+        }
+        List<String> ids = liveColumns.stream().map(c -> c.substring(0, c.lastIndexOf(':'))).toList();
+        List<String> columns = keys.get(0).columns();
+        return columns.isEmpty() || !ids.containsAll(columns) ? Optional.empty() : Optional.of(List.copyOf(columns));
+    }
+
+    /** The marker names this job, as a swap's does, so that a job that dies now resumes past its load. */
+    private Outcome finish(Connection connection, LoadRequest request, List<LoadResult.Column> columns, long rows, long maxId,
+                           String digest, LoadPath path, long inserted, long updated, long deleted, long start,
+                           List<String> warnings) throws SQLException {
+        String rid = request.resourceId();
+        Map<String, Object> marker = new LinkedHashMap<>();
+        marker.put("job_id", request.jobId() == null ? "" : request.jobId());
+        marker.put("hash", request.hash() == null ? "" : request.hash());
+        marker.put("loaded_at", Instant.now().toString());
+        if (request.jobCreatedAt() != null) {
+            marker.put("job_created_at", request.jobCreatedAt().toString());
+        }
+        Jdbc.execute(connection, "COMMENT ON TABLE " + Sql.publicTable(rid) + " IS "
+                + Sql.quoteLiteral(PythonJson.object(Map.of("datapusher_worker", marker), true)));
+        IncrementalMarker.write(connection, rid, columns, request.analysis(), rows, maxId, digest);
+        recacheRowCount(connection, rid, rows);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        // Same header and types as the live table by construction: no columns drift, so no drift is recorded.
+        LoadResult result = new LoadResult(rows, columns, true, millis, 0, 0, 1, 1, Instant.now(), 0, false, List.copyOf(warnings), null);
+        return new Outcome(path, null, inserted, updated, deleted, result);
+    }
+
+    /** As the swap leaves it on CKAN 2.12: the table's cached count is the new one. */
+    private static void recacheRowCount(Connection connection, String rid, long rows) throws SQLException {
+        boolean cached = Jdbc.single(connection, "SELECT pg_catalog.to_regclass('public._table_stats') IS NOT NULL",
+                row -> row.getBoolean(1));
+        if (cached) {
+            String stats = Sql.publicTable("_table_stats");
+            Jdbc.call(connection, "DELETE FROM " + stats + " WHERE resource_id = ?", rid);
+            Jdbc.call(connection, "INSERT INTO " + stats
+                    + " (resource_id, stats) VALUES (?, pg_catalog.jsonb_build_object('rows', ?::bigint))", rid, rows);
+        }
+    }
+
+    private static String statementTimeout(LoadRequest request) {
+        if (request.deadline() == null) {
+            return "0";
+        }
+        return Math.max(1, Duration.between(Instant.now(), request.deadline()).toMillis()) + "ms";
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // closing the connection rolls back as well
+        }
+    }
+}

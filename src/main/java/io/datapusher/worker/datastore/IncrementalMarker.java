@@ -1,0 +1,89 @@
+package io.datapusher.worker.datastore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datapusher.worker.analyze.Analysis;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the worker writes down at each load, beside its marker in the live table's comment, so that
+ * the next load can prove the live table is still exactly what that load made, and how the new
+ * file relates to it: the {@code incremental} member of the {@code datapusher_worker} object.
+ *
+ * @param rows     rows the load left in the table
+ * @param maxId    the greatest {@code _id} it left (0 for none)
+ * @param digest   the {@link RowFingerprint} of every row loaded, in {@code _id} order
+ * @param xid      the 64-bit id of the transaction that committed the load: a row version written
+ *                 by any later transaction is a write the worker did not make
+ * @param columns  each data column as {@code id:typname}, in table order
+ * @param encoding the file's encoding as the analysis read it
+ * @param format   the file's dialect as the analysis described it
+ */
+public record IncrementalMarker(long rows, long maxId, String digest, long xid, List<String> columns, String encoding,
+                         String format) {
+
+    static final String MEMBER = "incremental";
+
+    static Optional<IncrementalMarker> read(String tableComment) {
+        if (tableComment == null) {
+            return Optional.empty();
+        }
+        Optional<JsonNode> parsed = PythonJson.parse(tableComment);
+        JsonNode node = parsed.map(p -> p.path("datapusher_worker").path(MEMBER)).orElse(null);
+        if (node == null || !node.isObject() || !node.path("digest").isTextual() || !node.path("xid").canConvertToLong()
+                || !node.path("columns").isArray()) {
+            return Optional.empty();
+        }
+        List<String> columns = new ArrayList<>();
+        node.path("columns").forEach(c -> columns.add(c.asText()));
+        return Optional.of(new IncrementalMarker(node.path("rows").asLong(-1), node.path("max_id").asLong(-1),
+                node.path("digest").asText(), node.path("xid").asLong(), List.copyOf(columns),
+                node.path("encoding").asText(null), node.path("format").asText(null)));
+    }
+
+    static List<String> columnsOf(List<LoadResult.Column> columns) {
+        return columns.stream().map(c -> c.id() + ":" + c.type().typname()).toList();
+    }
+
+    /**
+     * Adds this load's record to the marker the swap (or an incremental load) just wrote, in the
+     * same transaction: {@code txid_current()} is then the committing transaction's own id.
+     */
+    static void write(Connection connection, String resourceId, List<LoadResult.Column> columns, Analysis analysis,
+                      long rows, long maxId, String digest) throws SQLException {
+        String table = Sql.publicTable(resourceId);
+        String comment = Jdbc.single(connection, "SELECT pg_catalog.obj_description(" + Sql.quoteLiteral(table)
+                + "::regclass, 'pg_class')", row -> row.getString(1));
+        Optional<JsonNode> parsed = comment == null ? Optional.empty() : PythonJson.parse(comment);
+        if (parsed.isEmpty() || !parsed.get().path("datapusher_worker").isObject()) {
+            return;
+        }
+        long xid = Jdbc.single(connection, "SELECT pg_catalog.txid_current()", row -> row.getLong(1));
+        ObjectNode mine = JsonNodeFactory.instance.objectNode();
+        mine.put("rows", rows);
+        mine.put("max_id", maxId);
+        mine.put("digest", digest);
+        mine.put("xid", xid);
+        ArrayNode ids = mine.putArray("columns");
+        columnsOf(columns).forEach(ids::add);
+        mine.put("encoding", analysis.encoding());
+        mine.put("format", analysis.format());
+        // first among the marker's members, so that the marker still ends as it did before this member existed
+        ObjectNode marker = JsonNodeFactory.instance.objectNode();
+        marker.set(MEMBER, mine);
+        parsed.get().get("datapusher_worker").fields().forEachRemaining(e -> {
+            if (!MEMBER.equals(e.getKey())) {
+                marker.set(e.getKey(), e.getValue());
+            }
+        });
+        ((ObjectNode) parsed.get()).set("datapusher_worker", marker);
+        Jdbc.execute(connection, "COMMENT ON TABLE " + table + " IS " + Sql.quoteLiteral(PythonJson.dumps(parsed.get(), true)));
+    }
+}

@@ -1,0 +1,152 @@
+package io.datapusher.worker.datastore;
+
+import io.datapusher.worker.analyze.ColumnType;
+import io.datapusher.worker.analyze.RowStream;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyOutputStream;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Applies a file to a live table that has a CKAN primary_key, in the caller's transaction: the
+ * file goes by a bare COPY (no trigger, no index) into a temporary table of the live types, and
+ * the difference is computed in SQL. New keys are inserted, rows whose values changed are updated,
+ * keys gone from the file are deleted; every other row is left alone and keeps its {@code _id}.
+ *
+ * <p>Rows and keys are compared on their text forms, {@code c::text}: equality of some types is
+ * looser than sameness ({@code 1.0 = 1.00} in numeric), and a full reload would store the file's
+ * own form.
+ */
+final class KeyedLoad {
+
+    private static final String STAGE = "pg_temp.\"dpw_keyed\"";
+    private static final String MATCH = "pg_temp.\"dpw_keyed_match\"";
+
+    private final Connection connection;
+    private final String resourceId;
+    private final List<LoadResult.Column> columns;
+    private final List<String> key;
+
+    /** What the file changes: rows to insert, to update and to delete. */
+    record Difference(long inserted, long updated, long deleted) {
+    }
+
+    KeyedLoad(Connection connection, String resourceId, List<LoadResult.Column> columns, List<String> key) {
+        this.connection = connection;
+        this.resourceId = resourceId;
+        this.columns = columns;
+        this.key = key;
+    }
+
+    /**
+     * Copies the file into the temporary table and counts what it changes; empty, with nothing
+     * written to the live table, when its keys cannot match rows one to one (empty or repeated).
+     */
+    Optional<Difference> stage(RowStream rows, List<ColumnType> types, Set<Integer> stripped, RowFingerprint fingerprint,
+                               StringBuilder whyNot) throws SQLException, LoadException {
+        Jdbc.execute(connection, "DROP TABLE IF EXISTS " + STAGE);
+        Jdbc.execute(connection, "CREATE TEMPORARY TABLE \"dpw_keyed\" (\"_dpw_row\" bigint, "
+                + columns.stream().map(c -> Sql.quoteIdent(c.id()) + " " + c.type().sqlName()).collect(Collectors.joining(", "))
+                + ") ON COMMIT DROP");
+        PGCopyOutputStream out = new PGCopyOutputStream(connection.unwrap(PGConnection.class), "COPY " + STAGE + " (\"_dpw_row\", "
+                + columns.stream().map(c -> Sql.quoteIdent(c.id())).collect(Collectors.joining(", ")) + ") FROM STDIN WITH (FORMAT csv)",
+                1 << 16);
+        try {
+            Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            rows.copyTo(fingerprint.around(new RowStream.RowSink() {
+                @Override
+                public Writer row(long number) throws IOException {
+                    writer.write(Long.toString(number));
+                    writer.write(',');
+                    return writer;
+                }
+
+                @Override
+                public void rowDone() {
+                    // one stream
+                }
+            }), types, stripped);
+            writer.flush();
+            out.endCopy();
+        } catch (IOException e) {
+            cancelQuietly(out);
+            if (e.getCause() instanceof SQLException sql) {
+                throw CopyFill.rejected(sql, line -> line);
+            }
+            throw new LoadException("reading the file for COPY failed: " + e.getMessage() + "; nothing was changed", e);
+        } catch (SQLException e) {
+            cancelQuietly(out);
+            throw CopyFill.rejected(e, line -> line);
+        }
+        Jdbc.execute(connection, "ANALYZE " + STAGE);
+        String keys = key.stream().map(Sql::quoteIdent).collect(Collectors.joining(", "));
+        String anyNull = key.stream().map(k -> Sql.quoteIdent(k) + " IS NULL").collect(Collectors.joining(" OR "));
+        Optional<String> unusable = Jdbc.one(connection, "SELECT 'an empty value on row ' || \"_dpw_row\" FROM " + STAGE
+                + " WHERE " + anyNull + " UNION ALL (SELECT 'a value repeated ' || count(*) || ' times' FROM " + STAGE
+                + " GROUP BY " + keys + " HAVING count(*) > 1) LIMIT 1", row -> row.getString(1));
+        if (unusable.isPresent()) {
+            whyNot.append("the file's primary_key ").append(String.join(", ", key)).append(" has ").append(unusable.get());
+            return Optional.empty();
+        }
+        // One join decides every row: inserted ('i'), deleted ('d'), updated ('u') or left alone ('=').
+        Jdbc.execute(connection, "DROP TABLE IF EXISTS " + MATCH);
+        Jdbc.execute(connection, "CREATE TEMPORARY TABLE \"dpw_keyed_match\" ON COMMIT DROP AS SELECT l.\"_id\" AS live_id,"
+                + " s.\"_dpw_row\" AS file_row, CASE WHEN l.\"_id\" IS NULL THEN 'i' WHEN s.\"_dpw_row\" IS NULL THEN 'd'"
+                + " WHEN " + changed() + " THEN 'u' ELSE '=' END AS action"
+                + " FROM " + live() + " l FULL JOIN " + STAGE + " s ON " + match());
+        return Optional.of(Jdbc.single(connection, "SELECT count(*) FILTER (WHERE action = 'i'), count(*) FILTER (WHERE action = 'u'),"
+                        + " count(*) FILTER (WHERE action = 'd') FROM " + MATCH,
+                row -> new Difference(row.getLong(1), row.getLong(2), row.getLong(3))));
+    }
+
+    /** Deletes, updates, then inserts, so that a key whose text changed never meets its old row in the unique index. */
+    void apply() throws SQLException {
+        Jdbc.execute(connection, "DELETE FROM " + live() + " l USING " + MATCH + " m WHERE m.action = 'd' AND l.\"_id\" = m.live_id");
+        String set = columns.stream().map(c -> Sql.quoteIdent(c.id()) + " = s." + Sql.quoteIdent(c.id()))
+                .collect(Collectors.joining(", "));
+        // CKAN's trigger fills _full_text only when it is NULL: an update must clear it to have it computed again
+        Jdbc.execute(connection, "UPDATE " + live() + " l SET " + set + ", \"_full_text\" = NULL FROM " + MATCH + " m JOIN "
+                + STAGE + " s ON s.\"_dpw_row\" = m.file_row WHERE m.action = 'u' AND l.\"_id\" = m.live_id");
+        String names = columns.stream().map(c -> Sql.quoteIdent(c.id())).collect(Collectors.joining(", "));
+        String fromStage = columns.stream().map(c -> "s." + Sql.quoteIdent(c.id())).collect(Collectors.joining(", "));
+        Jdbc.execute(connection, "INSERT INTO " + live() + " (" + names + ") SELECT " + fromStage + " FROM " + MATCH + " m JOIN "
+                + STAGE + " s ON s.\"_dpw_row\" = m.file_row WHERE m.action = 'i' ORDER BY s.\"_dpw_row\"");
+        Jdbc.execute(connection, "DROP TABLE " + MATCH);
+        Jdbc.execute(connection, "DROP TABLE " + STAGE);
+    }
+
+    private String live() {
+        return Sql.publicTable(resourceId);
+    }
+
+    private String match() {
+        return key.stream().map(k -> "l." + Sql.quoteIdent(k) + "::text = s." + Sql.quoteIdent(k) + "::text")
+                .collect(Collectors.joining(" AND "));
+    }
+
+    private String changed() {
+        return "ROW(" + columns.stream().map(c -> "l." + Sql.quoteIdent(c.id()) + "::text").collect(Collectors.joining(", "))
+                + ") IS DISTINCT FROM ROW(" + columns.stream().map(c -> "s." + Sql.quoteIdent(c.id()) + "::text")
+                .collect(Collectors.joining(", ")) + ")";
+    }
+
+    private static void cancelQuietly(PGCopyOutputStream out) {
+        try {
+            if (out.isActive()) {
+                out.cancelCopy();
+            }
+        } catch (SQLException ignored) {
+            // the transaction is rolled back anyway
+        }
+    }
+}

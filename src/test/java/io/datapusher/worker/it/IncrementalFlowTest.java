@@ -1,0 +1,100 @@
+package io.datapusher.worker.it;
+
+import io.datapusher.worker.testsupport.EndToEndTest;
+import io.datapusher.worker.testsupport.Jobs;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 18 end to end: a file that grew at its end is appended to the live table and the job says
+ * so ({@code load}, {@code rows_inserted}, the load step's detail that CKAN's DataStore tab shows);
+ * {@code "full": true} on POST /api/jobs reloads it in full, with the reason on the job.
+ */
+@QuarkusTest
+@TestProfile(IncrementalFlowTest.NoHistory.class)
+class IncrementalFlowTest extends EndToEndTest {
+
+    /** Incremental loads keep no version for an undo yet, so they run only where history is off. */
+    public static class NoHistory implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("ingest.history.versions", "0");
+        }
+    }
+
+    @Test
+    void aGrownFileIsAppendedAndFullTrueForcesAFullReload() throws Exception {
+        String rid = UUID.randomUUID().toString();
+        ckan.addResource(rid, csv(100), "CSV");
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        Map<String, Object> first = awaitJob(rid, 1);
+        assertEquals("complete", first.get("status"), first.toString());
+        assertEquals("full", first.get("load"));
+        assertTrue(String.valueOf(first.get("load_reason")).contains("no live table"), first.toString());
+        String oid = datastore().queryOne("SELECT '\"" + rid + "\"'::regclass::oid");
+
+        ckan.replaceFile(rid, csv(105));
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        Map<String, Object> appended = awaitJob(rid, 2);
+
+        assertEquals("complete", appended.get("status"), appended.toString());
+        assertEquals("append", appended.get("load"));
+        assertEquals(5, ((Number) appended.get("rows_inserted")).intValue());
+        assertEquals(0, ((Number) appended.get("rows_updated")).intValue());
+        assertEquals(105, ((Number) appended.get("rows")).intValue());
+        assertNull(appended.get("load_reason"));
+        assertEquals(oid, datastore().queryOne("SELECT '\"" + rid + "\"'::regclass::oid"), "the same table, not a new one");
+        assertEquals("105", datastore().queryOne("SELECT max(_id) FROM \"" + rid + "\""));
+        String detail = steps(appended).stream().filter(s -> "load".equals(s.get("step"))).findFirst().orElseThrow()
+                .get("detail").toString();
+        assertTrue(detail.startsWith("append: 5 new rows"), detail);
+
+        ckan.replaceFile(rid, csv(110));
+        given().contentType(ContentType.JSON).body("{\"resource_id\": \"" + rid + "\", \"full\": true}").post("/api/jobs")
+                .then().statusCode(202);
+        Map<String, Object> full = awaitJob(rid, 3);
+
+        assertEquals("complete", full.get("status"), full.toString());
+        assertEquals("full", full.get("load"));
+        assertTrue(String.valueOf(full.get("load_reason")).contains("\"full\": true"), full.toString());
+        assertEquals("110", datastore().queryOne("SELECT count(*) FROM \"" + rid + "\""));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> steps(Map<String, Object> job) {
+        return (List<Map<String, Object>>) job.get("steps");
+    }
+
+    /** The newest job once the resource has {@code count} jobs and it has ended. */
+    private static Map<String, Object> awaitJob(String rid, int count) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            List<Map<String, Object>> jobs = Jobs.of(rid);
+            return jobs.size() == count && List.of("complete", "skipped", "metadata_pending", "failed", "superseded")
+                    .contains(jobs.get(0).get("status"));
+        });
+        return Jobs.of(rid).get(0);
+    }
+
+    private static byte[] csv(int rows) {
+        StringBuilder csv = new StringBuilder("id,name,amount\n");
+        for (int i = 1; i <= rows; i++) {
+            csv.append(i).append(",name ").append(i).append(',').append(i * 3).append(".5\n");
+        }
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
