@@ -10,13 +10,10 @@ import io.datapusher.worker.datastore.DriftPolicy;
 import io.datapusher.worker.datastore.DriftRefusedException;
 import io.datapusher.worker.datastore.SchemaDrift;
 import io.datapusher.worker.datastore.IncrementalLoad;
-import io.datapusher.worker.datastore.LiveButUnfinishedException;
 import io.datapusher.worker.datastore.LoadException;
 import io.datapusher.worker.datastore.LoadPath;
 import io.datapusher.worker.datastore.LoadRequest;
 import io.datapusher.worker.datastore.LoadResult;
-import io.datapusher.worker.datastore.ResourceBusyException;
-import io.datapusher.worker.datastore.SupersededException;
 import io.datapusher.worker.service.IngestJobService;
 import io.datapusher.worker.service.JobMetrics;
 import io.datapusher.worker.service.Offload;
@@ -94,20 +91,8 @@ public class LoadStep implements IngestStep {
             } catch (DriftRefusedException e) {
                 drift.set(e.drift());
                 throw StepFailure.failed(e.getMessage(), e);
-            } catch (SupersededException e) {
-                throw StepFailure.superseded(e.getMessage(), e);
-            } catch (ResourceBusyException e) {
-                // Handed back with the redelivery backoff, so that the consumer takes other jobs meanwhile.
-                throw StepFailure.outage(e.getMessage(), e);
-            } catch (LiveButUnfinishedException e) {
-                // The message comes back and the job resumes past the pivot, finishing what is left.
-                throw StepFailure.outage(e.getMessage() + "; the job will finish it", e);
             } catch (LoadException e) {
-                if (e.isTransient()) {
-                    throw StepFailure.outage("the DataStore database is unavailable, the job will be retried: "
-                            + e.getMessage(), e);
-                }
-                throw StepFailure.failed(e.getMessage(), e);
+                throw StepFailure.ofLoad(e);
             }
         }).onCancellation().invoke(() -> {
                     incremental.cancel(request.jobId());

@@ -2,11 +2,8 @@ package io.datapusher.worker.saga.step;
 
 import io.datapusher.worker.StepId;
 import io.datapusher.worker.datastore.DatastoreLoader;
-import io.datapusher.worker.datastore.LiveButUnfinishedException;
 import io.datapusher.worker.datastore.LoadException;
 import io.datapusher.worker.datastore.LoadResult;
-import io.datapusher.worker.datastore.ResourceBusyException;
-import io.datapusher.worker.datastore.RestoreRefusedException;
 import io.datapusher.worker.datastore.RestoreResult;
 import io.datapusher.worker.service.Offload;
 import io.smallrye.mutiny.Uni;
@@ -45,18 +42,8 @@ public class RestoreStep implements IngestStep {
                 return StepOutcome.done("version " + result.version() + " restored: " + result.rows() + " rows, "
                         + result.columns() + " columns; swap " + result.swapMillis() + " ms (live from then on); the table"
                         + " it replaced is kept in history");
-            } catch (RestoreRefusedException e) {
-                throw StepFailure.failed(e.getMessage(), e);
-            } catch (ResourceBusyException e) {
-                throw StepFailure.outage(e.getMessage(), e);
-            } catch (LiveButUnfinishedException e) {
-                throw StepFailure.outage(e.getMessage() + "; the job will finish it", e);
             } catch (LoadException e) {
-                if (e.isTransient()) {
-                    throw StepFailure.outage("the DataStore database is unavailable, the job will be retried: "
-                            + e.getMessage(), e);
-                }
-                throw StepFailure.failed(e.getMessage(), e);
+                throw StepFailure.ofLoad(e);
             }
         }).onCancellation().invoke(() -> loader.cancel(jobId));
     }
