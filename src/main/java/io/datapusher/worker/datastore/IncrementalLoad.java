@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -224,33 +223,13 @@ public class IncrementalLoad {
                            String digest, LoadPath path, long inserted, long updated, long deleted, long start,
                            List<String> warnings) throws SQLException {
         String rid = request.resourceId();
-        Map<String, Object> marker = new LinkedHashMap<>();
-        marker.put("job_id", request.jobId() == null ? "" : request.jobId());
-        marker.put("hash", request.hash() == null ? "" : request.hash());
-        marker.put("loaded_at", Instant.now().toString());
-        if (request.jobCreatedAt() != null) {
-            marker.put("job_created_at", request.jobCreatedAt().toString());
-        }
-        Jdbc.execute(connection, "COMMENT ON TABLE " + Sql.publicTable(rid) + " IS "
-                + Sql.quoteLiteral(PythonJson.object(Map.of("datapusher_worker", marker), true)));
+        LoadMarker.write(connection, rid, LoadMarker.of(request));
         IncrementalMarker.write(connection, rid, columns, request.analysis(), rows, maxId, digest);
-        recacheRowCount(connection, rid, rows);
+        LoadMarker.recacheRowCount(connection, rid, rows);
         long millis = (System.nanoTime() - start) / 1_000_000;
         // Same header and types as the live table by construction: no columns drift, so no drift is recorded.
         LoadResult result = new LoadResult(rows, columns, true, millis, 0, 0, 1, 1, Instant.now(), 0, false, List.copyOf(warnings), null);
         return new Outcome(path, null, inserted, updated, deleted, result);
-    }
-
-    /** As the swap leaves it on CKAN 2.12: the table's cached count is the new one. */
-    private static void recacheRowCount(Connection connection, String rid, long rows) throws SQLException {
-        boolean cached = Jdbc.single(connection, "SELECT pg_catalog.to_regclass('public._table_stats') IS NOT NULL",
-                row -> row.getBoolean(1));
-        if (cached) {
-            String stats = Sql.publicTable("_table_stats");
-            Jdbc.call(connection, "DELETE FROM " + stats + " WHERE resource_id = ?", rid);
-            Jdbc.call(connection, "INSERT INTO " + stats
-                    + " (resource_id, stats) VALUES (?, pg_catalog.jsonb_build_object('rows', ?::bigint))", rid, rows);
-        }
     }
 
     private static String statementTimeout(LoadRequest request) {

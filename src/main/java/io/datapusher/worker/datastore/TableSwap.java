@@ -8,7 +8,6 @@ import io.datapusher.worker.datastore.LiveTableReader.UserTrigger;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -468,13 +467,7 @@ final class TableSwap {
     }
 
     private void writeMarker() throws SQLException {
-        Map<String, Object> marker = new LinkedHashMap<>();
-        marker.put("job_id", request.jobId() == null ? "" : request.jobId());
-        marker.put("hash", request.hash() == null ? "" : request.hash());
-        marker.put("loaded_at", Instant.now().toString());
-        if (request.jobCreatedAt() != null) {
-            marker.put("job_created_at", request.jobCreatedAt().toString());
-        }
+        Map<String, Object> marker = LoadMarker.of(request);
         if (restoring != null) {
             marker.put("restored_version", restoring.version());
             marker.put("restored_hash", restoring.hash() == null ? "" : restoring.hash());
@@ -484,26 +477,11 @@ final class TableSwap {
             deferred.forEach(index -> pending.put(index.ckanName(), index.definition()));
             marker.put("pending_indexes", pending);
         }
-        String json = PythonJson.object(Map.of("datapusher_worker", marker), true);
-        execute("COMMENT ON TABLE " + liveName() + " IS " + Sql.quoteLiteral(json));
+        LoadMarker.write(connection, request.resourceId(), marker);
     }
 
-    /**
-     * CKAN 2.12 caches each table's row count in {@code _table_stats}, where datastore_search reads
-     * its {@code total}, and its datastore_create deletes the table's entry whenever it writes
-     * records, then counts again. This leaves what that leaves: the old statistics gone and the new
-     * count in their place. Earlier releases have no such table.
-     */
     private void recacheRowCount() throws SQLException {
-        boolean cached = Jdbc.single(connection, "SELECT pg_catalog.to_regclass('public._table_stats') IS NOT NULL",
-                row -> row.getBoolean(1));
-        if (!cached) {
-            return;
-        }
-        String stats = Sql.publicTable("_table_stats");
-        Jdbc.call(connection, "DELETE FROM " + stats + " WHERE resource_id = ?", request.resourceId());
-        Jdbc.call(connection, "INSERT INTO " + stats
-                + " (resource_id, stats) VALUES (?, pg_catalog.jsonb_build_object('rows', ?::bigint))", request.resourceId(), rows);
+        LoadMarker.recacheRowCount(connection, request.resourceId(), rows);
     }
 
     private void setLocal(String parameter, String value) throws SQLException {
