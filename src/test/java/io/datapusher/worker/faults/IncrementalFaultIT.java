@@ -35,7 +35,8 @@ class IncrementalFaultIT extends FaultSuite {
 
     @BeforeAll
     static void startWorker() throws Exception {
-        open(FaultWorld.direct("incremental"));
+        // Incremental loads keep no version for an undo yet, so they run only where history is off.
+        open(FaultWorld.direct("incremental").workerEnv("INGEST_HISTORY_VERSIONS", "0"));
     }
 
     @Test
