@@ -34,6 +34,10 @@ class ApiClosedWithoutTokenTest extends EndToEndTest {
             given().header("Authorization", authorization).contentType(ContentType.JSON)
                     .body("{\"resource_id\": \"" + UUID.randomUUID() + "\"}").post("/api/jobs").then().statusCode(403);
             given().header("Authorization", authorization).post("/api/jobs/" + job + "/retry-metadata").then().statusCode(403);
+            String resource = UUID.randomUUID().toString();
+            given().header("Authorization", authorization).get("/api/resources/" + resource + "/history").then().statusCode(403);
+            given().header("Authorization", authorization).post("/api/resources/" + resource + "/restore").then().statusCode(403);
+            given().header("Authorization", authorization).post("/api/resources/" + resource + "/preview").then().statusCode(403);
         }
     }
 
