@@ -75,6 +75,13 @@ public class IngestJob extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public Map<String, Object> settings;
 
+    /**
+     * While the job runs: {@code {"phase", "rows_done", "rows_total", "bytes_done", "bytes_total",
+     * "eta_seconds"}}, written at most every 2 s; null before the download starts.
+     */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> progress;
+
     /** {@code "full": true} on POST /api/jobs: no incremental load, whatever the file. */
     @Column(name = "full_reload")
     public boolean fullReload;

@@ -31,6 +31,7 @@ public record JobView(
         List<StepRecord> steps,
         CallbackState callback,
         Map<String, Object> settings,
+        Map<String, Object> progress,
         Map<String, Object> drift,
         Map<String, Object> preview,
         String load,
@@ -47,6 +48,8 @@ public record JobView(
      * @param settings the per-resource settings the job used, by resource field, each
      *                 {@code {"value", "source"}} with source {@code resource}, {@code environment} or
      *                 {@code detected}; null before fetch-resource has read them
+     * @param progress while the job runs: its phase, rows and bytes done and total, and an ETA; null before
+     *                 the download starts
      * @param drift    how the job's table differs from the live one; null before the load compared them, or on a first load
      * @param preview  for a preview: what the dry run found; null otherwise
      * @param load     how the load put the file in: {@code full}, {@code append} or {@code keyed}; null before it committed
@@ -55,7 +58,7 @@ public record JobView(
     static JobView of(IngestJob job) {
         return new JobView(job.jobId.toString(), job.resourceId, job.kind, job.status, job.step, job.error, job.rows,
                 job.attempts, job.createdAt, job.updatedAt, job.finishedAt, job.liveAt, List.copyOf(job.steps.items), job.callback,
-                job.settings, job.drift, job.preview, job.load, job.loadReason, job.rowsInserted, job.rowsUpdated,
+                job.settings, job.progress, job.drift, job.preview, job.load, job.loadReason, job.rowsInserted, job.rowsUpdated,
                 job.rowsDeleted);
     }
 }
