@@ -209,8 +209,21 @@ public final class FaultWorld implements AutoCloseable {
     }
 
     /** Waits until the newest job of the resource has ended; returns its row. */
+    /** Every queue's ready and unacked counts, for a failure message. */
+    public String queueDepths() {
+        return unchecked(() -> broker().depths().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()[0] + " ready/" + e.getValue()[1] + " unacked").sorted().toList()
+                .toString());
+    }
+
     public Map<String, String> awaitEnded(String rid, Duration timeout) throws Exception {
-        await("the newest job of " + rid + " ends", timeout, () -> ENDED.contains(safeStatus(rid)));
+        try {
+            await("the newest job of " + rid + " ends", timeout, () -> ENDED.contains(safeStatus(rid)));
+        } catch (AssertionError notEnded) {
+            // a job that never ends is a lost message or a stuck worker: say which
+            throw new AssertionError(notEnded.getMessage() + "; job " + newestJob(rid).orElse(null) + "; queues "
+                    + queueDepths());
+        }
         return newestJob(rid).orElseThrow();
     }
 

@@ -94,7 +94,8 @@ class GracefulShutdownFaultIT extends FaultSuite {
                         Curated.alias(rid), old));
                 s.check('c', "no staging table; the message went back to the broker", () -> {
                     assertEquals(List.of(), world.stagingTables());
-                    assertEquals(1, world.broker().ready(Broker.RESUBMIT));
+                    // on a miss, say where the message went: every queue's ready and unacked counts, and the job
+                    assertEquals(1, world.broker().ready(Broker.RESUBMIT), () -> "queues " + world.queueDepths() + "; job " + stopped);
                 });
                 world.workerEnv("INGEST_SHUTDOWN_GRACE", "40s");
                 worker = world.startWorker();
