@@ -9,6 +9,7 @@ import io.datapusher.worker.formats.CsvAnalyzer;
 import io.datapusher.worker.formats.FileAnalyzer;
 import io.datapusher.worker.formats.SheetChoice;
 import io.datapusher.worker.formats.TextReading;
+import io.datapusher.worker.progress.Phase;
 import io.datapusher.worker.service.IngestJobService;
 import io.datapusher.worker.service.Offload;
 import io.datapusher.worker.settings.ResourceField;
@@ -48,6 +49,7 @@ public class AnalyzeStep implements IngestStep {
     @Override
     public Uni<StepOutcome> execute(IngestContext context) {
         return Offload.blocking(() -> {
+            context.progress().enter(Phase.ANALYSIS);
             try {
                 ResourceSettings settings = context.settings();
                 AnalysisOptions options = AnalysisOptionsFactory.from(config.analysis(), settings);
@@ -58,6 +60,7 @@ public class AnalyzeStep implements IngestStep {
                 Analysis analysis = files.analyze(context.file().path(), context.resource().format(), options,
                         path -> analyzer.analyze(path, options, reading));
                 context.analysis(analysis);
+                context.progress().rowsTotal(analysis.rows());
                 ResourceSettings used = settings.withDetected(analysis.reading(), analysis.encoding());
                 context.settings(used);
                 List<String> warnings = new ArrayList<>(analysis.warnings());

@@ -82,7 +82,7 @@ public class LoadStep implements IngestStep {
                     context.loadPath(new Path(tried.path(), null, tried.inserted(), tried.updated(), tried.deleted()));
                     return StepOutcome.done(describeIncremental(tried), tried.result().warnings());
                 }
-                LoadResult result = loader.load(request);
+                LoadResult result = loader.load(request, context.progress());
                 context.loaded(result);
                 drift.set(result.drift());
                 context.loadPath(new Path(LoadPath.FULL, tried.reason(), result.rows(), null, null));
