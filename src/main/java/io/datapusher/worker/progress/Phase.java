@@ -8,7 +8,10 @@ package io.datapusher.worker.progress;
 public enum Phase {
     /** The file is streaming to disk: {@code bytes_done} of {@code bytes_total} (Content-Length, when the server sent one). */
     DOWNLOAD("download"),
-    /** The file is read for its header, types and row count; {@code rows_total} is known at its end. */
+    /**
+     * The file is read for its header, types and row count: {@code rows_done} counts the rows its
+     * typing pass has read; {@code rows_total} is known at its end.
+     */
     ANALYSIS("analysis"),
     /** COPY puts the rows into the new table: {@code rows_done} of {@code rows_total}. */
     FILL("fill"),
@@ -33,7 +36,7 @@ public enum Phase {
 
     /** Whether {@code rows_done} counts this phase's own rows from zero. */
     boolean countsRows() {
-        return this == FILL;
+        return this == ANALYSIS || this == FILL;
     }
 
     @Override

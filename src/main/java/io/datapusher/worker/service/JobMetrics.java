@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code metadata_pending} and then completes counts in both);</li>
  *   <li>{@code datapusher_step_seconds{step}}: a histogram of each saga step's duration;</li>
  *   <li>{@code datapusher_rows_loaded_total}: rows put live;</li>
- *   <li>{@code datapusher_rows_total{phase}}: rows a running load's phase went through ({@code fill}:
- *       copied into the new table), counted as its progress is written, so that {@code rate()} is its
+ *   <li>{@code datapusher_rows_total{phase}}: rows a running load's phase went through ({@code analysis}:
+ *       read, {@code fill}: copied into the new table), counted as its progress is written, so that {@code rate()} is its
  *       rows per second;</li>
  *   <li>{@code datapusher_metadata_pending_jobs}: jobs whose data is live and whose CKAN metadata is
  *       still being retried, now;</li>

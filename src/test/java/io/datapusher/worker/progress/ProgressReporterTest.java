@@ -198,6 +198,23 @@ class ProgressReporterTest {
     }
 
     @Test
+    void theAnalysisCountsTheRowsItReadsAndTheFillCountsAgainFromZero() {
+        progress.enter(Phase.ANALYSIS);
+        progress.rows(600);
+        Map<String, Object> analysis = reporter.due().orElseThrow().progress();
+        assertEquals(600L, analysis.get("rows_done"));
+        assertNull(analysis.get("rows_total"), "known only at the analysis' end");
+
+        progress.rows(1000);
+        progress.rowsTotal(1000);
+        progress.enter(Phase.FILL);
+        clock.advance(Duration.ofSeconds(2));
+        ProgressReporter.Report fill = reporter.due().orElseThrow();
+        assertEquals(0L, fill.progress().get("rows_done"));
+        assertEquals(Map.of(Phase.ANALYSIS, 400L), fill.rowsThrough(), "the rest of the analysis' rows, once left");
+    }
+
+    @Test
     void rowsPerPhaseAddUpToTheRowsOfTheFill() {
         progress.rowsTotal(1000);
         progress.enter(Phase.FILL);

@@ -54,11 +54,11 @@ public class AnalyzeStep implements IngestStep {
                 ResourceSettings settings = context.settings();
                 AnalysisOptions options = AnalysisOptionsFactory.from(config.analysis(), settings);
                 FileAnalyzer files = new FileAnalyzer(config.download().maxBytes(),
-                        SheetChoice.of(settings.sheet(), settings.sheetSettingName()));
+                        SheetChoice.of(settings.sheet(), settings.sheetSettingName()), context.progress()::rows);
                 TextReading reading = new TextReading(settings.encoding(),
                         "the resource field " + ResourceField.ENCODING.field(), settings.delimiter());
                 Analysis analysis = files.analyze(context.file().path(), context.resource().format(), options,
-                        path -> analyzer.analyze(path, options, reading));
+                        path -> analyzer.analyze(path, options, reading, context.progress()::rows));
                 context.analysis(analysis);
                 context.progress().rowsTotal(analysis.rows());
                 ResourceSettings used = settings.withDetected(analysis.reading(), analysis.encoding());
