@@ -77,10 +77,22 @@ public class IngestJob extends PanacheEntityBase {
 
     /**
      * While the job runs: {@code {"phase", "rows_done", "rows_total", "bytes_done", "bytes_total",
-     * "eta_seconds"}}, written at most every 2 s; null before the download starts.
+     * "eta_seconds"}}, written at most every 2 s; null before the download starts. Its own writer
+     * sets it with an update of its own ({@code IngestJobService.recordProgress}), never by a flush
+     * of the entity: a step's update must not put back a value it read seconds earlier.
      */
     @JdbcTypeCode(SqlTypes.JSON)
+    @Column(updatable = false)
     public Map<String, Object> progress;
+
+    /**
+     * A long load's milestones for the upload log, {@code {"milestones": [{"at", "rows_done",
+     * "rows_total"}, ...]}} (an object, as Hibernate Reactive maps jsonb to objects only); null for
+     * a short load. Written with {@link #progress}, and like it never by a flush.
+     */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "progress_log", updatable = false)
+    public Map<String, Object> progressLog;
 
     /** {@code "full": true} on POST /api/jobs: no incremental load, whatever the file. */
     @Column(name = "full_reload")

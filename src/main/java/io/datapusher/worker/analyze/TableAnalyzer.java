@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * Everything that happens after "read the next record", the same for every file format: finds the
@@ -40,13 +41,20 @@ public final class TableAnalyzer {
     static final String FOOTNOTE_COLUMN = "footnote";
 
     private final AnalysisOptions options;
+    private final LongConsumer rowsRead;
 
     public TableAnalyzer() {
         this(AnalysisOptions.DEFAULTS);
     }
 
     public TableAnalyzer(AnalysisOptions options) {
+        this(options, rows -> { });
+    }
+
+    /** @param rowsRead told the data rows read so far, as the typing pass reads them (for the job's progress) */
+    public TableAnalyzer(AnalysisOptions options, LongConsumer rowsRead) {
         this.options = options;
+        this.rowsRead = rowsRead;
     }
 
     public Analysis analyze(RecordSource source) throws AnalysisException {
@@ -119,6 +127,7 @@ public final class TableAnalyzer {
                     }
                     rejectNul(record);
                     rows++;
+                    rowsRead.accept(rows);
                     lastRecords.addLast(record);
                     if (lastRecords.size() > FOOTER_ROWS) {
                         accept(lastRecords.removeFirst());

@@ -6,15 +6,19 @@ import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.StepId;
 import io.datapusher.worker.StepRecord;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The "Upload Log" of CKAN's DataStore tab, made from the job row: one line per step and per
- * warning, then a line that says how the job stands. CKAN's template marks {@code INFO} lines with
+ * warning, a long load's "Loaded N of M rows" lines (its {@code progress_log}) within its load
+ * step, then a line that says how the job stands. CKAN's template marks {@code INFO} lines with
  * a check and every other level with an exclamation mark, and parses each timestamp with
  * {@code %Y-%m-%dT%H:%M:%S.%f}, so timestamps are UTC with exactly six fraction digits.
  */
@@ -41,10 +45,17 @@ public final class JobLog {
         lines.add(new Line(job.createdAt, Level.INFO, null, "Job " + job.jobId + " received for resource " + job.resourceId));
         boolean failureShown = false;
         boolean settingsShown = false;
+        StepRecord lastLoad = lastOf(job, StepId.LOAD);
         for (StepRecord record : job.steps.items) {
             OffsetDateTime at = record.finishedAt != null ? record.finishedAt : record.startedAt;
+            if (record == lastLoad && record.status != StepRecord.Outcome.RUNNING) {
+                milestones(job, record.step).forEach(lines::add);
+            }
             if (record.status == StepRecord.Outcome.RUNNING) {
                 lines.add(new Line(at, Level.INFO, record.step, record.step + ": running"));
+                if (record == lastLoad) {
+                    milestones(job, record.step).forEach(lines::add);
+                }
             } else if (record.status == StepRecord.Outcome.FAILED) {
                 lines.add(new Line(at, Level.ERROR, record.step, record.step + ": " + orElse(record.detail, "failed")));
                 failureShown = failureShown || record.detail != null && record.detail.equals(job.error);
@@ -81,6 +92,37 @@ public final class JobLog {
             }
         });
         return java.util.Optional.of(new Line(at, Level.INFO, StepId.FETCH_RESOURCE, "Settings: " + String.join(", ", parts)));
+    }
+
+    /** The last run of a step: a load retried after an outage shows the milestones of its last run only. */
+    private static StepRecord lastOf(IngestJob job, StepId step) {
+        StepRecord last = null;
+        for (StepRecord record : job.steps.items) {
+            if (record.step == step) {
+                last = record;
+            }
+        }
+        return last;
+    }
+
+    /** "Loaded 400,000 of 1,000,000 rows", at about every tenth of a long load. */
+    private static List<Line> milestones(IngestJob job, StepId step) {
+        List<Line> lines = new ArrayList<>();
+        Object all = job.progressLog == null ? null : job.progressLog.get("milestones");
+        for (Object each : all instanceof List<?> list ? list : List.of()) {
+            if (!(each instanceof Map<?, ?> milestone)) {
+                continue;
+            }
+            Object at = milestone.get("at");
+            Object done = milestone.get("rows_done");
+            Object total = milestone.get("rows_total");
+            if (at == null || !(done instanceof Number rows) || !(total instanceof Number of)) {
+                continue;
+            }
+            lines.add(new Line(Instant.parse(at.toString()).atOffset(ZoneOffset.UTC), Level.INFO, step,
+                    String.format(Locale.ROOT, "Loaded %,d of %,d rows", rows.longValue(), of.longValue())));
+        }
+        return lines;
     }
 
     private static java.util.Optional<Line> ending(IngestJob job, boolean failureShown) {

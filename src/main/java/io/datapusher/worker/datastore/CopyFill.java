@@ -3,6 +3,7 @@ package io.datapusher.worker.datastore;
 import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.ColumnType;
 import io.datapusher.worker.analyze.RowStream;
+import io.datapusher.worker.progress.JobProgress;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
 import org.postgresql.util.PSQLException;
@@ -53,13 +54,15 @@ final class CopyFill {
     private CopyFill() {
     }
 
+    /** @param progress counts the rows as they are sent */
     static long serial(Connection connection, NewTable table, Analysis analysis, List<ColumnType> types,
-                       Set<Integer> stripped, RowFingerprint fingerprint) throws SQLException, LoadException {
+                       Set<Integer> stripped, RowFingerprint fingerprint, JobProgress progress)
+            throws SQLException, LoadException {
         PGCopyOutputStream out = new PGCopyOutputStream(connection.unwrap(PGConnection.class),
                 table.copySql(false, true), 1 << 16);
         try {
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            analysis.rowStream().copyTo(fingerprint.around(into(writer)), types, stripped);
+            analysis.rowStream().copyTo(fingerprint.around(counted(into(writer), progress)), types, stripped);
             writer.flush();
             return out.endCopy();
         } catch (IOException e) {
@@ -82,9 +85,11 @@ final class CopyFill {
     /**
      * @param cancelled whether the load was cancelled: the file's reading and every stream stop, and
      *                  streams that do not stop are cut off (see {@link Parallel#join})
+     * @param progress  counts the rows as they are handed to the streams
      */
     static long parallel(List<Connection> connections, NewTable table, Analysis analysis, List<ColumnType> types,
-                         Set<Integer> stripped, RowFingerprint fingerprint, BooleanSupplier cancelled) throws SQLException, LoadException {
+                         Set<Integer> stripped, RowFingerprint fingerprint, JobProgress progress, BooleanSupplier cancelled)
+            throws SQLException, LoadException {
         BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(2 * connections.size());
         AtomicReference<Exception> failure = new AtomicReference<>();
         BooleanSupplier stopped = () -> failure.get() != null || cancelled.getAsBoolean();
@@ -106,7 +111,7 @@ final class CopyFill {
         ChunkingSink sink = new ChunkingSink(queue, stopped);
         long rows;
         try {
-            rows = analysis.rowStream().copyTo(fingerprint.around(sink), types, stripped);
+            rows = analysis.rowStream().copyTo(fingerprint.around(counted(sink, progress)), types, stripped);
             sink.flush();
             fileRead.set(true);
         } catch (IOException | RuntimeException e) {
@@ -141,6 +146,24 @@ final class CopyFill {
             @Override
             public void rowDone() {
                 // one stream: nothing to hand over
+            }
+        };
+    }
+
+    /** Counts each row that {@code target} is done with into {@code progress}: one ordered store a row, nothing more. */
+    static RowStream.RowSink counted(RowStream.RowSink target, JobProgress progress) {
+        return new RowStream.RowSink() {
+            private long rows;
+
+            @Override
+            public Writer row(long number) throws IOException {
+                return target.row(number);
+            }
+
+            @Override
+            public void rowDone() throws IOException {
+                target.rowDone();
+                progress.rows(++rows);
             }
         };
     }

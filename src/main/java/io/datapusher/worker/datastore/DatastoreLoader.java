@@ -4,6 +4,8 @@ import io.datapusher.worker.analyze.Analysis;
 import io.datapusher.worker.analyze.ColumnProfile;
 import io.datapusher.worker.analyze.ColumnType;
 import io.datapusher.worker.analyze.Misfit;
+import io.datapusher.worker.progress.JobProgress;
+import io.datapusher.worker.progress.Phase;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
@@ -77,8 +79,9 @@ public class DatastoreLoader {
         return history;
     }
 
-    /** The connections of one load, so that a cancel reaches all of them. */
+    /** The connections of one load, so that a cancel reaches all of them, and the counters of its progress. */
     private static final class InFlight {
+        final JobProgress progress;
         final List<Connection> connections = new CopyOnWriteArrayList<>();
         /** Each connection's backend, which may outlive a connection cut off on the worker's side. */
         final Map<Connection, Integer> backends = new ConcurrentHashMap<>();
@@ -89,6 +92,14 @@ public class DatastoreLoader {
         private boolean committing;
         /** The swap committed: from here on a failure must not say that nothing changed. */
         volatile boolean swapped;
+
+        InFlight() {
+            this(JobProgress.untracked());
+        }
+
+        InFlight(JobProgress progress) {
+            this.progress = progress;
+        }
 
         /** The deadline's cancel: only before the swap commits, as the data is live after it. */
         synchronized boolean expire() {
@@ -123,10 +134,15 @@ public class DatastoreLoader {
     }
 
     public LoadResult load(LoadRequest request) throws LoadException {
+        return load(request, JobProgress.untracked());
+    }
+
+    /** @param progress the job's counters: the load enters its phases (fill to post-swap indexes) and counts the rows it copies */
+    public LoadResult load(LoadRequest request, JobProgress progress) throws LoadException {
         if (request.resourceId() == null || request.resourceId().isEmpty() || request.jobId() == null) {
             throw new LoadException("a load needs a resource id and a job id");
         }
-        InFlight self = new InFlight();
+        InFlight self = new InFlight(progress);
         if (inFlight.putIfAbsent(request.jobId(), self) != null) {
             throw new LoadException("job " + request.jobId() + " is already loading");
         }
@@ -321,16 +337,20 @@ public class DatastoreLoader {
 
             long copyStart = System.nanoTime();
             RowFingerprint fingerprint = new RowFingerprint();
-            long rows = CopyFill.serial(connection, table, request.analysis(), plan.types(), plan.stripped(), fingerprint);
+            self.progress.enter(Phase.FILL);
+            long rows = CopyFill.serial(connection, table, request.analysis(), plan.types(), plan.stripped(), fingerprint,
+                    self.progress);
             long copyMillis = millisSince(copyStart);
             checkNotCancelled(self);
 
+            self.progress.enter(Phase.INDEXES);
             long indexStart = System.nanoTime();
             List<IndexSpec> built = IndexBuild.serial(connection, table, specs, plan.warnings());
             analyze(connection, table.qualified());
             long indexMillis = millisSince(indexStart);
             checkNotCancelled(self);
 
+            self.progress.enter(Phase.SWAP);
             beforeSwap(counts, request, plan);
             long swapStart = System.nanoTime();
             TableSwap.Outcome outcome = new TableSwap(connection, settings, request, table, plan.columns(), built, List.of(),
@@ -380,8 +400,9 @@ public class DatastoreLoader {
 
             long copyStart = System.nanoTime();
             RowFingerprint fingerprint = new RowFingerprint();
+            self.progress.enter(Phase.FILL);
             long rows = CopyFill.parallel(workers, table, request.analysis(), plan.types(), plan.stripped(), fingerprint,
-                    () -> self.cancelled);
+                    self.progress, () -> self.cancelled);
             setSequence(coordinator, table, rows);
             long copyMillis = millisSince(copyStart);
             checkNotCancelled(self);
@@ -392,6 +413,7 @@ public class DatastoreLoader {
             List<IndexSpec> later = new ArrayList<>(specs.stream().filter(IndexSpec::deferrable).toList());
             fillIdleConnections(coordinator, table, now, later);
             NewTable building = table;
+            self.progress.enter(Phase.INDEXES);
             long indexStart = System.nanoTime();
             List<IndexSpec> built = IndexBuild.parallel(workers, rid, now, spec -> spec.ddl(building), plan.warnings(),
                     () -> self.cancelled);
@@ -399,6 +421,7 @@ public class DatastoreLoader {
             long indexMillis = millisSince(indexStart);
             checkNotCancelled(self);
 
+            self.progress.enter(Phase.SWAP);
             beforeSwap(coordinator, request, plan);
             long swapStart = System.nanoTime();
             coordinator.setAutoCommit(false);
@@ -422,6 +445,9 @@ public class DatastoreLoader {
             Instant liveAt = Instant.now();
             long swapMillis = millisSince(swapStart);
 
+            if (!later.isEmpty()) {
+                self.progress.enter(Phase.POST_SWAP_INDEXES);
+            }
             long laterStart = System.nanoTime();
             boolean pending = !later.isEmpty() && !buildOnLive(coordinator, workers, rid, later, plan.warnings(), self);
             return new LoadResult(rows, plan.columns(), outcome.replaced(), copyMillis, indexMillis, swapMillis,

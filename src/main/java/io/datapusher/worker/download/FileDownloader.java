@@ -3,6 +3,7 @@ package io.datapusher.worker.download;
 import io.datapusher.worker.Backoff;
 import io.datapusher.worker.config.CkanConfig;
 import io.datapusher.worker.config.IngestConfig;
+import io.datapusher.worker.progress.JobProgress;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -156,6 +157,12 @@ public class FileDownloader {
      *                  ({@code CkanResource.isOwnUpload}), the only URL the CKAN token may go to
      */
     public DownloadedFile download(String url, String filePrefix, boolean ownUpload) throws DownloadException {
+        return download(url, filePrefix, ownUpload, JobProgress.untracked());
+    }
+
+    /** @param progress gets the bytes received so far, and the file's size when the server says it */
+    public DownloadedFile download(String url, String filePrefix, boolean ownUpload, JobProgress progress)
+            throws DownloadException {
         URI uri;
         try {
             uri = URI.create(url.trim());
@@ -167,7 +174,7 @@ public class FileDownloader {
         Backoff backoff = new Backoff(limits.retryDelay(), Collections.max(List.of(limits.retryDelay(), limits.timeout())));
         for (int attempt = 1; ; attempt++) {
             try {
-                return fetch(uri, filePrefix, ownUpload, deadline);
+                return fetch(uri, filePrefix, ownUpload, deadline, progress);
             } catch (DownloadException e) {
                 Duration delay = backoff.after(attempt);
                 Duration left = Duration.between(Instant.now(), deadline);
@@ -180,8 +187,8 @@ public class FileDownloader {
         }
     }
 
-    private DownloadedFile fetch(URI start, String filePrefix, boolean ownUpload, Instant deadline)
-            throws DownloadException {
+    private DownloadedFile fetch(URI start, String filePrefix, boolean ownUpload, Instant deadline,
+                                 JobProgress progress) throws DownloadException {
         URI uri = start;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             DownloadTarget target = guard.check(uri);
@@ -203,7 +210,7 @@ public class FileDownloader {
                     throw new DownloadException("download of " + DownloadGuard.redact(uri) + " answered HTTP " + status,
                             status >= 500 || status == 408 || status == 429);
                 }
-                return save(target, exchange, filePrefix);
+                return save(target, exchange, filePrefix, progress);
             } finally {
                 exchange.close();
             }
@@ -251,7 +258,8 @@ public class FileDownloader {
                 + describe(lastConnectFailure), true, lastConnectFailure);
     }
 
-    private DownloadedFile save(DownloadTarget target, Exchange exchange, String filePrefix) throws DownloadException {
+    private DownloadedFile save(DownloadTarget target, Exchange exchange, String filePrefix, JobProgress progress)
+            throws DownloadException {
         long max = limits.maxBytes();
         HttpEntity entity = exchange.response.getEntity();
         Header lengthHeader = exchange.response.getFirstHeader("Content-Length");
@@ -264,6 +272,9 @@ public class FileDownloader {
                     + max + ")", false);
         }
         boolean gzip = isGzip(target, exchange.response.getFirstHeader("Content-Encoding"));
+        // a gzip-encoded body's length is not the file's
+        progress.bytesTotal(gzip ? -1 : declared);
+        progress.bytes(0);
         Path file = null;
         boolean saved = false;
         try {
@@ -282,11 +293,13 @@ public class FileDownloader {
                         exchange.checkDeadline();
                         out.write(buffer, 0, n);
                         size += n;
+                        progress.bytes(size);
                     }
                 }
             }
             String contentType = Optional.ofNullable(exchange.response.getFirstHeader("Content-Type"))
                     .map(Header::getValue).orElse("");
+            progress.bytesTotal(size);
             DownloadedFile downloaded = new DownloadedFile(file, HexFormat.of().formatHex(md5.digest()), size, contentType);
             saved = true;
             return downloaded;

@@ -10,6 +10,7 @@ import io.datapusher.worker.analyze.TableAnalyzer;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
  * Analyses a delimited text file: finds how to read it (encoding, delimiter), then hands a CSV
@@ -61,13 +62,19 @@ public final class CsvAnalyzer {
      *                is detected
      */
     public Analysis analyze(Path file, AnalysisOptions analysisOptions, TextReading reading) throws AnalysisException {
+        return analyze(file, analysisOptions, reading, rows -> { });
+    }
+
+    /** @param rowsRead told the data rows read so far, for the job's progress */
+    public Analysis analyze(Path file, AnalysisOptions analysisOptions, TextReading reading, LongConsumer rowsRead)
+            throws AnalysisException {
         try {
             DetectedEncoding encoding = reading.encoding().isPresent()
                     ? EncodingDetector.given(file, reading.encoding().get(), reading.encodingSetting())
                     : EncodingDetector.detect(file);
             char delimiter = reading.delimiter().isPresent() ? reading.delimiter().get() : sniffDelimiter(file, encoding);
             CsvDialect dialect = new CsvDialect(delimiter, encoding);
-            return new TableAnalyzer(analysisOptions).analyze(new CsvRecordSource(file, dialect));
+            return new TableAnalyzer(analysisOptions, rowsRead).analyze(new CsvRecordSource(file, dialect));
         } catch (IOException e) {
             throw new AnalysisException("the file could not be read: " + e.getMessage(), e);
         }

@@ -6,6 +6,7 @@ import io.datapusher.worker.analyze.AnalysisOptions;
 import io.datapusher.worker.analyze.TableAnalyzer;
 
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
  * Analyses a downloaded file whatever its format: detects it ({@link FormatDetector}), reads
@@ -23,14 +24,21 @@ public final class FileAnalyzer {
 
     private final long maxBytes;
     private final SheetChoice sheet;
+    private final LongConsumer rowsRead;
 
     /**
      * @param maxBytes {@code INGEST_DOWNLOAD_MAX_BYTES}, also the cap on anything inflated from an
      *                 archive or workbook
      */
     public FileAnalyzer(long maxBytes, SheetChoice sheet) {
+        this(maxBytes, sheet, rows -> { });
+    }
+
+    /** @param rowsRead told a sheet's data rows read so far (delimited text tells {@code text}'s own) */
+    public FileAnalyzer(long maxBytes, SheetChoice sheet, LongConsumer rowsRead) {
         this.maxBytes = maxBytes;
         this.sheet = sheet;
+        this.rowsRead = rowsRead;
     }
 
     /**
@@ -47,7 +55,7 @@ public final class FileAnalyzer {
      */
     public Analysis analyze(Path file, String declaredFormat, AnalysisOptions options, TextAnalyzer text)
             throws AnalysisException {
-        TableAnalyzer tables = new TableAnalyzer(options);
+        TableAnalyzer tables = new TableAnalyzer(options, rowsRead);
         FileFormat format = FormatDetector.detect(file, declaredFormat);
         if (format != FileFormat.ZIP) {
             return analyze(file, format, tables, text);

@@ -23,6 +23,7 @@ import io.datapusher.worker.saga.step.UpdateMetadataStep;
 import io.datapusher.worker.service.IngestJobService;
 import io.datapusher.worker.service.JobMetrics;
 import io.datapusher.worker.service.Offload;
+import io.datapusher.worker.service.ProgressWriter;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -63,17 +64,19 @@ public class IngestSaga {
     private final IngestJobService jobs;
     private final DatastoreLoader datastore;
     private final JobMetrics metrics;
+    private final ProgressWriter progressWriter;
     private final IngestConfig config;
 
     public IngestSaga(FetchResourceStep fetchResource, DownloadStep download, AnalyzeStep analyze, LoadStep load,
                       RestoreStep restore, UpdateMetadataStep updateMetadata, PreviewStep preview, IngestJobService jobs,
-                      DatastoreLoader datastore, JobMetrics metrics, IngestConfig config) {
+                      DatastoreLoader datastore, JobMetrics metrics, ProgressWriter progressWriter, IngestConfig config) {
         this.loadSteps = List.of(fetchResource, download, analyze, load, updateMetadata);
         this.previewSteps = List.of(fetchResource, download, analyze, preview);
         this.restoreSteps = List.of(restore, updateMetadata);
         this.jobs = jobs;
         this.datastore = datastore;
         this.metrics = metrics;
+        this.progressWriter = progressWriter;
         this.config = config;
     }
 
@@ -81,6 +84,9 @@ public class IngestSaga {
         IngestContext context = IngestContext.of(job);
         context.restoreVersion(job.restoreVersion);
         context.deadline(Instant.now().plus(config.jobTimeout()));
+        if (job.kind != JobKind.RESTORE) {
+            context.progress(progressWriter.track(job.jobId));
+        }
         Progress progress = new Progress();
         List<IngestStep> plan = planFor(job, context);
         Uni<StepId> from = context.isPreview() ? Uni.createFrom().item(StepId.FETCH_RESOURCE)
@@ -90,7 +96,11 @@ public class IngestSaga {
                 .chain(first -> runFrom(plan, indexOf(plan, first), context, progress))
                 .chain(ending -> end(context, progress.step, ending))
                 .onFailure(StepFailure.class).recoverWithUni(f -> fail(context, progress.step, (StepFailure) f))
-                .eventually(() -> TempFiles.deleteWithPrefix(context.tempFilePrefix(), config.temp().dir()));
+                .eventually(() -> {
+                    // a job whose end could not be written stops its progress too; one that ended keeps its end
+                    progressWriter.end(context.jobId(), context.progress(), false);
+                    TempFiles.deleteWithPrefix(context.tempFilePrefix(), config.temp().dir());
+                });
     }
 
     /** The step running now, for the job record of a failure. */
@@ -214,6 +224,8 @@ public class IngestSaga {
         LOG.infof("Job %s (resource %s) ended %s", context.jobId(), context.resourceId(), status.id());
         Uni<Void> facts = context.file() == null ? Uni.createFrom().voidItem()
                 : jobs.recordDownload(context.jobId(), context.file().md5());
+        progressWriter.end(context.jobId(), context.progress(),
+                status == JobStatus.COMPLETE || status == JobStatus.SKIPPED || status == JobStatus.METADATA_PENDING);
         // counted once written, so that an end that has to be written again is not counted twice
         return facts.chain(() -> jobs.finish(context.jobId(), lastStep, status, detail))
                 .invoke(() -> metrics.jobEnded(status))
@@ -225,6 +237,7 @@ public class IngestSaga {
             LOG.warnf("Job %s (resource %s) will be retried: %s", context.jobId(), context.resourceId(), failure.getMessage());
             return jobs.backToQueued(context.jobId(), step, failure.getMessage()).replaceWith(new SagaResult(JobStatus.QUEUED, true));
         }
+        progressWriter.end(context.jobId(), context.progress(), false);
         Logger.Level level = failure.outcome() == JobStatus.FAILED ? Logger.Level.ERROR : Logger.Level.WARN;
         LOG.logf(level, "Job %s (resource %s) ended %s at %s: %s", context.jobId(), context.resourceId(),
                 failure.outcome().id(), step, failure.getMessage());

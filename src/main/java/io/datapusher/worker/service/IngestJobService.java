@@ -350,6 +350,16 @@ public class IngestJobService {
         return update(jobId, job -> job.preview = preview);
     }
 
+    /**
+     * Where a running job stands, and its upload log's milestones. One update of those two columns
+     * alone: it neither waits for nor overwrites the step transitions written meanwhile.
+     */
+    @WithTransaction
+    public Uni<Void> recordProgress(UUID jobId, Map<String, Object> progress, List<Map<String, Object>> milestones) {
+        return repository.update("progress = ?1, progressLog = ?2 where jobId = ?3", progress,
+                milestones.isEmpty() ? null : Map.of("milestones", milestones), jobId).replaceWithVoid();
+    }
+
     public Uni<Void> recordRows(UUID jobId, long rows) {
         return update(jobId, job -> job.rows = rows);
     }

@@ -2,6 +2,7 @@ package io.datapusher.worker.service;
 
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.StepId;
+import io.datapusher.worker.progress.Phase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code metadata_pending} and then completes counts in both);</li>
  *   <li>{@code datapusher_step_seconds{step}}: a histogram of each saga step's duration;</li>
  *   <li>{@code datapusher_rows_loaded_total}: rows put live;</li>
+ *   <li>{@code datapusher_rows_total{phase}}: rows a running load's phase went through ({@code analysis}:
+ *       read, {@code fill}: copied into the new table), counted as its progress is written, so that {@code rate()} is its
+ *       rows per second;</li>
  *   <li>{@code datapusher_metadata_pending_jobs}: jobs whose data is live and whose CKAN metadata is
  *       still being retried, now;</li>
  *   <li>{@code datapusher_followups_parked_total}: follow-ups given up and parked in
@@ -67,6 +71,12 @@ public class JobMetrics {
 
     public void rowsLoaded(long rows) {
         rowsLoaded.increment(rows);
+    }
+
+    /** Rows a phase of a running load went through since its progress was last written. */
+    public void rowsThrough(Phase phase, long rows) {
+        Counter.builder("datapusher.rows").description("Rows each phase of a running load went through")
+                .tag("phase", phase.id()).register(registry).increment(rows);
     }
 
     /** A load whose columns differ from the live table's: {@code refused} by the drift policy, or {@code reported}. */

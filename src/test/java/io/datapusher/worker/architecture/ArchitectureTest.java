@@ -14,7 +14,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * Imports only point down: from the adapters ({@code rest}, {@code messaging}, {@code health}),
  * through the saga, the follow-ups and the job service, to the parts that do the work ({@code datastore},
  * {@code download}, {@code formats}, {@code client}, {@code config}, {@code datapusherapi},
- * {@code repository}), to the table rules ({@code analyze}) and the core types of the root package.
+ * {@code repository}, {@code progress}), to the table rules ({@code analyze}) and the core types of the root package.
  * The build fails when one points back up.
  */
 class ArchitectureTest {
@@ -35,7 +35,8 @@ class ArchitectureTest {
                 .layer("followup").definedBy(ROOT + ".followup..")
                 .layer("service").definedBy(ROOT + ".service..")
                 .layer("work").definedBy(ROOT + ".datastore..", ROOT + ".download..", ROOT + ".formats..", ROOT + ".settings..",
-                        ROOT + ".client..", ROOT + ".config..", ROOT + ".datapusherapi..", ROOT + ".repository..")
+                        ROOT + ".client..", ROOT + ".config..", ROOT + ".datapusherapi..", ROOT + ".repository..",
+                        ROOT + ".progress..")
                 .layer("rules").definedBy(ROOT + ".analyze..")
                 .whereLayer("adapters").mayNotBeAccessedByAnyLayer()
                 .whereLayer("saga").mayOnlyBeAccessedByLayers("adapters")

@@ -9,6 +9,7 @@ import io.datapusher.worker.formats.CsvAnalyzer;
 import io.datapusher.worker.formats.FileAnalyzer;
 import io.datapusher.worker.formats.SheetChoice;
 import io.datapusher.worker.formats.TextReading;
+import io.datapusher.worker.progress.Phase;
 import io.datapusher.worker.service.IngestJobService;
 import io.datapusher.worker.service.Offload;
 import io.datapusher.worker.settings.ResourceField;
@@ -48,16 +49,18 @@ public class AnalyzeStep implements IngestStep {
     @Override
     public Uni<StepOutcome> execute(IngestContext context) {
         return Offload.blocking(() -> {
+            context.progress().enter(Phase.ANALYSIS);
             try {
                 ResourceSettings settings = context.settings();
                 AnalysisOptions options = AnalysisOptionsFactory.from(config.analysis(), settings);
                 FileAnalyzer files = new FileAnalyzer(config.download().maxBytes(),
-                        SheetChoice.of(settings.sheet(), settings.sheetSettingName()));
+                        SheetChoice.of(settings.sheet(), settings.sheetSettingName()), context.progress()::rows);
                 TextReading reading = new TextReading(settings.encoding(),
                         "the resource field " + ResourceField.ENCODING.field(), settings.delimiter());
                 Analysis analysis = files.analyze(context.file().path(), context.resource().format(), options,
-                        path -> analyzer.analyze(path, options, reading));
+                        path -> analyzer.analyze(path, options, reading, context.progress()::rows));
                 context.analysis(analysis);
+                context.progress().rowsTotal(analysis.rows());
                 ResourceSettings used = settings.withDetected(analysis.reading(), analysis.encoding());
                 context.settings(used);
                 List<String> warnings = new ArrayList<>(analysis.warnings());

@@ -8,6 +8,7 @@ import io.datapusher.worker.datastore.LiveTable;
 import io.datapusher.worker.download.DownloadException;
 import io.datapusher.worker.download.DownloadedFile;
 import io.datapusher.worker.download.FileDownloader;
+import io.datapusher.worker.progress.Phase;
 import io.datapusher.worker.service.IngestJobService;
 import io.datapusher.worker.service.Offload;
 import io.datapusher.worker.settings.SettingsChange;
@@ -48,9 +49,10 @@ public class DownloadStep implements IngestStep {
     public Uni<StepOutcome> execute(IngestContext context) {
         return Offload.blocking(() -> {
             DownloadedFile file;
+            context.progress().enter(Phase.DOWNLOAD);
             try {
                 file = downloader.download(context.resource().downloadUrl(ckan.url()), context.tempFilePrefix(),
-                        context.resource().isOwnUpload(ckan.url()));
+                        context.resource().isOwnUpload(ckan.url()), context.progress());
             } catch (DownloadException e) {
                 throw StepFailure.failed(e.getMessage(), e);
             }

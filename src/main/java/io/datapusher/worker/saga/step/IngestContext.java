@@ -7,6 +7,7 @@ import io.datapusher.worker.client.CkanResource;
 import io.datapusher.worker.datastore.CkanVersion;
 import io.datapusher.worker.datastore.LoadResult;
 import io.datapusher.worker.download.DownloadedFile;
+import io.datapusher.worker.progress.JobProgress;
 import io.datapusher.worker.settings.ResourceSettings;
 
 import java.time.Instant;
@@ -36,6 +37,7 @@ public final class IngestContext {
     private String loadedHash;
     private Instant deadline;
     private String restoreVersion;
+    private JobProgress progress = JobProgress.untracked();
 
     IngestContext(UUID jobId, String resourceId, boolean ignoreHash, Instant jobCreatedAt) {
         this(jobId, resourceId, ignoreHash, jobCreatedAt, JobKind.LOAD, false);
@@ -189,6 +191,15 @@ public final class IngestContext {
     /** The md5 of the file whose data is (or is about to be) live. */
     public String hash() {
         return loadedHash != null ? loadedHash : file.md5();
+    }
+
+    /** The counters the steps bump as they go, which the job's {@code progress} shows; untracked until the saga tracks them. */
+    public JobProgress progress() {
+        return progress;
+    }
+
+    public void progress(JobProgress progress) {
+        this.progress = progress;
     }
 
     /** Temp files of this job start with this prefix, so that every outcome can remove them. */

@@ -14,6 +14,7 @@ import io.datapusher.worker.datastore.LoadException;
 import io.datapusher.worker.datastore.LoadPath;
 import io.datapusher.worker.datastore.LoadRequest;
 import io.datapusher.worker.datastore.LoadResult;
+import io.datapusher.worker.progress.Phase;
 import io.datapusher.worker.service.IngestJobService;
 import io.datapusher.worker.service.JobMetrics;
 import io.datapusher.worker.service.Offload;
@@ -75,6 +76,8 @@ public class LoadStep implements IngestStep {
                 context.acceptDrift() ? DriftPolicy.REPORT : config.driftPolicy());
         AtomicReference<SchemaDrift> drift = new AtomicReference<>();
         return Offload.blocking(() -> {
+            // an incremental load does not count its rows yet: its progress shows the fill, at 0 rows, until it is done
+            context.progress().enter(Phase.FILL);
             try {
                 IncrementalLoad.Outcome tried = incremental.tryLoad(request, context.fullReload());
                 if (tried.path() != LoadPath.FULL) {
@@ -82,7 +85,7 @@ public class LoadStep implements IngestStep {
                     context.loadPath(new Path(tried.path(), null, tried.inserted(), tried.updated(), tried.deleted()));
                     return StepOutcome.done(describeIncremental(tried), tried.result().warnings());
                 }
-                LoadResult result = loader.load(request);
+                LoadResult result = loader.load(request, context.progress());
                 context.loaded(result);
                 drift.set(result.drift());
                 context.loadPath(new Path(LoadPath.FULL, tried.reason(), result.rows(), null, null));
