@@ -3,9 +3,8 @@ package io.datapusher.worker.it;
 import io.datapusher.worker.testsupport.EndToEndTest;
 import io.datapusher.worker.testsupport.Jobs;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -21,21 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 18 end to end: a file that grew at its end is appended to the live table and the job says
- * so ({@code load}, {@code rows_inserted}, the load step's detail that CKAN's DataStore tab shows);
- * {@code "full": true} on POST /api/jobs reloads it in full, with the reason on the job.
+ * Issue 18 end to end, with history on as by default: a file that grew at its end is appended to
+ * the live table and the job says so ({@code load}, {@code rows_inserted}, its drift report, the
+ * load step's detail that CKAN's DataStore tab shows); the append is listed in the resource's
+ * history and a restore job undoes it; {@code "full": true} on POST /api/jobs reloads it in full,
+ * with the reason on the job.
  */
 @QuarkusTest
-@TestProfile(IncrementalFlowTest.NoHistory.class)
 class IncrementalFlowTest extends EndToEndTest {
-
-    /** Incremental loads keep no version for an undo yet, so they run only where history is off. */
-    public static class NoHistory implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("ingest.history.versions", "0");
-        }
-    }
 
     @Test
     void aGrownFileIsAppendedAndFullTrueForcesAFullReload() throws Exception {
@@ -63,11 +55,29 @@ class IncrementalFlowTest extends EndToEndTest {
         String detail = steps(appended).stream().filter(s -> "load".equals(s.get("step"))).findFirst().orElseThrow()
                 .get("detail").toString();
         assertTrue(detail.startsWith("append: 5 new rows"), detail);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> drift = (Map<String, Object>) appended.get("drift");
+        assertEquals(100, ((Number) drift.get("rows_before")).intValue(), appended.toString());
+        assertEquals(105, ((Number) drift.get("rows_after")).intValue());
+        assertEquals(List.of(), drift.get("removed"));
+
+        JsonPath history = given().get("/api/resources/" + rid + "/history").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("append"), history.getList("kind"));
+        assertEquals(List.of(first.get("job_id")), history.getList("version"));
+        assertEquals(List.of(100), history.getList("rows"));
+        String undo = given().contentType(ContentType.JSON).body("{}").post("/api/resources/" + rid + "/restore")
+                .then().statusCode(202).extract().path("job_id");
+        Map<String, Object> undone = awaitJob(rid, 3);
+        assertEquals(undo, undone.get("job_id"));
+        assertEquals("complete", undone.get("status"), undone.toString());
+        assertEquals(100, ((Number) undone.get("rows")).intValue());
+        assertEquals("100", datastore().queryOne("SELECT max(_id) FROM \"" + rid + "\""));
+        assertEquals(oid, datastore().queryOne("SELECT '\"" + rid + "\"'::regclass::oid"), "undone in place");
 
         ckan.replaceFile(rid, csv(110));
         given().contentType(ContentType.JSON).body("{\"resource_id\": \"" + rid + "\", \"full\": true}").post("/api/jobs")
                 .then().statusCode(202);
-        Map<String, Object> full = awaitJob(rid, 3);
+        Map<String, Object> full = awaitJob(rid, 4);
 
         assertEquals("complete", full.get("status"), full.toString());
         assertEquals("full", full.get("load"));
