@@ -1,5 +1,7 @@
 package io.datapusher.worker.it;
 
+import io.datapusher.worker.datastore.IndexNames;
+import io.datapusher.worker.datastore.Sql;
 import io.datapusher.worker.testsupport.EndToEndTest;
 import io.datapusher.worker.testsupport.Jobs;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,6 +17,7 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,6 +86,46 @@ class IncrementalFlowTest extends EndToEndTest {
         assertEquals("full", full.get("load"));
         assertTrue(String.valueOf(full.get("load_reason")).contains("\"full\": true"), full.toString());
         assertEquals("110", datastore().queryOne("SELECT count(*) FROM \"" + rid + "\""));
+    }
+
+    @Test
+    void aKeyedLoadIsUndoneThroughTheApiAndTheUndoOfATableWrittenSinceIsRefused() throws Exception {
+        String rid = UUID.randomUUID().toString();
+        ckan.addResource(rid, csv(100), "CSV");
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        assertEquals("complete", awaitJob(rid, 1).get("status"));
+        datastore().writerExecute("CREATE UNIQUE INDEX " + Sql.quoteIdent(IndexNames.ckanName(rid, "\"id\"")) + " ON "
+                + Sql.publicTable(rid) + " (\"id\")");
+        String table = Sql.publicTable(rid);
+        List<String> before = datastore().query("SELECT t::text FROM " + table + " t ORDER BY \"_id\"");
+
+        // row 7 gone, row 50 changed, rows 101 and 102 new
+        String edited = new String(csv(102), StandardCharsets.UTF_8).replace("\n7,name 7,21.5\n", "\n")
+                .replace("\n50,name 50,", "\n50,renamed 50,");
+        ckan.replaceFile(rid, edited.getBytes(StandardCharsets.UTF_8));
+        broker.publishToQueue("{\"resource_id\": \"" + rid + "\"}");
+        Map<String, Object> keyed = awaitJob(rid, 2);
+        assertEquals("keyed", keyed.get("load"), keyed.toString());
+        assertEquals(List.of(2, 1, 1), List.of(((Number) keyed.get("rows_inserted")).intValue(),
+                ((Number) keyed.get("rows_updated")).intValue(), ((Number) keyed.get("rows_deleted")).intValue()));
+        assertEquals(List.of("keyed"), given().get("/api/resources/" + rid + "/history").then().statusCode(200)
+                .extract().jsonPath().getList("kind"));
+
+        given().contentType(ContentType.JSON).body("{}").post("/api/resources/" + rid + "/restore").then().statusCode(202);
+        Map<String, Object> undone = awaitJob(rid, 3);
+        assertEquals("complete", undone.get("status"), undone.toString());
+        assertEquals(before, datastore().query("SELECT t::text FROM " + table + " t ORDER BY \"_id\""),
+                "the rows as they were, with their _id and _full_text");
+
+        // the undo is undone in its turn; then a write through CKAN's API makes a further undo inexact
+        given().contentType(ContentType.JSON).body("{\"version\": \"" + keyed.get("job_id") + "\"}")
+                .post("/api/resources/" + rid + "/restore").then().statusCode(202);
+        assertEquals("complete", awaitJob(rid, 4).get("status"));
+        assertEquals("renamed 50", datastore().queryOne("SELECT name FROM " + table + " WHERE id = 50"));
+        datastore().writerExecute("UPDATE " + table + " SET \"name\" = 'upserted' WHERE \"_id\" = 1");
+        given().contentType(ContentType.JSON).body("{}").post("/api/resources/" + rid + "/restore")
+                .then().statusCode(409).body("error", containsString("written since"));
+        assertEquals(4, Jobs.of(rid).size(), "a refused restore creates no job");
     }
 
     @SuppressWarnings("unchecked")
