@@ -30,6 +30,11 @@ import java.util.Set;
  * CKAN looks only in {@code public}, so it never lists or serves a kept table, and the worker's
  * read role has no usage on the schema.
  *
+ * <p>An incremental load changes the live table in place and replaces nothing: it records its
+ * change instead ({@link Delta}, undone by {@link InPlaceUndo}), as an entry whose {@code kind} is
+ * its path. Such a change applies only to the table it changed, so once a swap replaces that
+ * table the sweep drops it.
+ *
  * <p>Every DDL here names the history schema explicitly: nothing this class drops can be a live
  * or a staging table.
  */

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Tries to load a file into the live table without rebuilding it: gathers what the worker knows,
  * lets {@link IncrementalDecision} choose, and runs {@link AppendLoad} or {@link KeyedLoad} in one
  * transaction under the resource's lock. Whatever it cannot prove, or any failure that is not an
- * outage, rolls back and hands the file to the full load with the reason.
+ * outage, rolls back and hands the file to the full load with the reason. With history on, the
+ * same transaction records the change in {@link History}, so that a restore can undo it.
  */
 public class IncrementalLoad {
 
