@@ -34,12 +34,12 @@ public class DatastoreProducer {
 
     @Produces
     @ApplicationScoped
-    IncrementalLoad incrementalLoad(DatastoreConnections connections, IngestConfig config) {
+    IncrementalLoad incrementalLoad(DatastoreConnections connections, IngestConfig config, DatastoreLoader loader) {
         double fraction = config.incremental().maxFraction();
         if (!(fraction >= 0 && fraction <= 1)) {
             throw new IllegalArgumentException("INGEST_INCREMENTAL_MAX_FRACTION must be between 0 and 1, not " + fraction);
         }
-        // An incremental load keeps no version to go back to yet: while history is kept, every load is full.
-        return new IncrementalLoad(connections, fraction, config.history().versions() > 0);
+        // the full loads' history: an incremental load records its change there, beside the tables they replace
+        return new IncrementalLoad(connections, fraction, loader.history());
     }
 }

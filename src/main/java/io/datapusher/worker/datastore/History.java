@@ -12,12 +12,14 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The replaced tables the worker keeps, so that a load can be undone. The swap moves the live
@@ -27,6 +29,11 @@ import java.util.OptionalLong;
  * marker and its grants as they were. A small catalog table beside them records what each is.
  * CKAN looks only in {@code public}, so it never lists or serves a kept table, and the worker's
  * read role has no usage on the schema.
+ *
+ * <p>An incremental load changes the live table in place and replaces nothing: it records its
+ * change instead ({@link Delta}, undone by {@link InPlaceUndo}), as an entry whose {@code kind} is
+ * its path. Such a change applies only to the table it changed, so once a swap replaces that
+ * table the sweep drops it.
  *
  * <p>Every DDL here names the history schema explicitly: nothing this class drops can be a live
  * or a staging table.
@@ -78,6 +85,9 @@ public class History {
                     + "table_name text PRIMARY KEY, resource_id text NOT NULL, loaded_by_job text, hash text,"
                     + " replaced_by_job text, replaced_at timestamptz NOT NULL DEFAULT pg_catalog.now(), row_count bigint,"
                     + " columns jsonb NOT NULL, bytes bigint NOT NULL, renamed jsonb NOT NULL)");
+            // An incremental load keeps only its change (see Delta); a catalog from before it gains the columns.
+            ddlIgnoringRace(connection, "ALTER TABLE " + catalog() + " ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'full',"
+                    + " ADD COLUMN IF NOT EXISTS undo jsonb");
             ddlIgnoringRace(connection, "CREATE INDEX IF NOT EXISTS " + Sql.quoteIdent(CATALOG + "_resource")
                     + " ON " + catalog() + " (resource_id, replaced_at)");
             prepared = true;
@@ -133,8 +143,6 @@ public class History {
                 row -> new Facts(row.getString(1), row.getLong(2), row.getString(3),
                         List.of((String[]) row.getArray(4).getArray()), List.of((String[]) row.getArray(5).getArray())),
                 oid);
-        Optional<LiveTable.Marker> marker = LiveTableReader.marker(facts.comment());
-
         // Renamed while still in public, so that nothing of it clashes with an earlier version in
         // history; all in one round trip, as the swap holds its lock meanwhile.
         Map<String, String> renamed = new LinkedHashMap<>();
@@ -156,12 +164,69 @@ public class History {
                         + " columns, bytes, renamed, replaced_at) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb,"
                         // the swap's own moment: a load's transaction may have begun long before its swap
                         + " pg_catalog.clock_timestamp())",
-                name, resourceId,
-                restored(facts.comment(), "restored_version").or(() -> marker.map(LiveTable.Marker::jobId))
-                        .filter(id -> !id.isEmpty()).orElse(null),
-                restored(facts.comment(), "restored_hash").or(() -> marker.map(LiveTable.Marker::hash))
-                        .filter(h -> !h.isEmpty()).orElse(null),
-                replacedByJob, facts.columns(), facts.bytes(), json(renamed));
+                name, resourceId, loadedBy(facts.comment()), fileHash(facts.comment()), replacedByJob, facts.columns(),
+                facts.bytes(), json(renamed));
+    }
+
+    /** The job that loaded the table with this comment; for a table a restore brought back, the job that first loaded it. */
+    private static String loadedBy(String tableComment) {
+        return restored(tableComment, "restored_version")
+                .or(() -> LiveTableReader.marker(tableComment).map(LiveTable.Marker::jobId))
+                .filter(id -> !id.isEmpty()).orElse(null);
+    }
+
+    /** The md5 of the file the table with this comment came from. */
+    private static String fileHash(String tableComment) {
+        return restored(tableComment, "restored_hash")
+                .or(() -> LiveTableReader.marker(tableComment).map(LiveTable.Marker::hash))
+                .filter(h -> !h.isEmpty()).orElse(null);
+    }
+
+    /**
+     * In the transaction of a change made in place, before it writes: an empty table in history of
+     * the live table's columns and {@link Delta#ACTION}, for the rows the change replaces. Returns its name.
+     */
+    String createChangeTable(Connection connection, String resourceId) throws SQLException {
+        String name = prefix(resourceId) + "_h" + randomKey();
+        Jdbc.execute(connection, "CREATE TABLE " + qualified(name) + " AS SELECT l.*, ''::text AS " + Sql.quoteIdent(Delta.ACTION)
+                + " FROM " + Sql.publicTable(resourceId) + " l WITH NO DATA");
+        return name;
+    }
+
+    /** A name for an append's entry, which keeps no table: the name is only the entry's key. */
+    String appendEntryName(String resourceId) {
+        return prefix(resourceId) + "_h" + randomKey();
+    }
+
+    /**
+     * In the transaction of a change made in place, once it is written: the live table as it was
+     * before, recorded as that change ({@code kind}, {@code delta}, and its table when it has one).
+     *
+     * @param commentBefore the live table's comment before the change, which names the version it was
+     */
+    void recordChange(Connection connection, String resourceId, String table, String kind, String commentBefore,
+                      String replacedByJob, Delta delta) throws SQLException {
+        String columns = Jdbc.single(connection, "SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('id',"
+                + " a.attname, 'type', pg_catalog.format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum), '[]')::text"
+                + " FROM pg_catalog.pg_attribute a WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped"
+                + " AND a.attname NOT IN ('_id', '_full_text')", row -> row.getString(1), Sql.publicTable(resourceId));
+        long bytes = Jdbc.single(connection, "SELECT coalesce(pg_catalog.pg_total_relation_size(pg_catalog.to_regclass(?)), 0)",
+                row -> row.getLong(1), qualified(table));
+        Jdbc.call(connection, "INSERT INTO " + catalog() + " (table_name, resource_id, loaded_by_job, hash, replaced_by_job,"
+                        + " row_count, columns, bytes, renamed, kind, undo, replaced_at) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?,"
+                        + " '{}'::jsonb, ?, ?::jsonb, pg_catalog.clock_timestamp())",
+                table, resourceId, loadedBy(commentBefore), fileHash(commentBefore), replacedByJob, delta.before().rows(), columns,
+                bytes, kind, delta.json());
+    }
+
+    /** An undone change is live no more: its entry and table go, in the undo's transaction. */
+    void forget(Connection connection, HistoryVersion version) throws SQLException {
+        Jdbc.execute(connection, "DROP TABLE IF EXISTS " + version.qualified());
+        Jdbc.call(connection, "DELETE FROM " + catalog() + " WHERE table_name = ?", version.table());
+    }
+
+    private static String qualified(String table) {
+        return Sql.quoteIdent(Sql.HISTORY_SCHEMA) + "." + Sql.quoteIdent(table);
     }
 
     /** What the swap reads of the table it keeps. */
@@ -198,9 +263,8 @@ public class History {
         }
         List<HistoryVersion> versions = new ArrayList<>();
         for (HistoryVersion version : Jdbc.list(connection, "SELECT table_name, resource_id, loaded_by_job, hash,"
-                        + " replaced_by_job, replaced_at, row_count, columns::text, bytes, renamed::text FROM " + catalog()
-                        + " WHERE resource_id = ? AND pg_catalog.to_regclass(pg_catalog.quote_ident(?) || '.'"
-                        + " || pg_catalog.quote_ident(table_name)) IS NOT NULL ORDER BY replaced_at DESC, table_name",
+                        + " replaced_by_job, replaced_at, row_count, columns::text, bytes, renamed::text, kind, undo::text FROM "
+                        + catalog() + " WHERE resource_id = ? AND " + present() + " ORDER BY replaced_at DESC, table_name",
                 History::version, resourceId, Sql.HISTORY_SCHEMA)) {
             versions.add(version.rows() >= 0 ? version : counted(connection, version));
         }
@@ -224,11 +288,12 @@ public class History {
      * counted now, once (nobody writes a kept table), and written down.
      */
     private HistoryVersion counted(Connection connection, HistoryVersion version) throws SQLException {
-        long rows = Jdbc.single(connection, "SELECT pg_catalog.count(*) FROM " + version.qualified(), row -> row.getLong(1));
+        long rows = version.delta() != null ? version.delta().before().rows()
+                : Jdbc.single(connection, "SELECT pg_catalog.count(*) FROM " + version.qualified(), row -> row.getLong(1));
         Jdbc.call(connection, "UPDATE " + catalog() + " SET row_count = ? WHERE table_name = ?", rows, version.table());
         return new HistoryVersion(version.version(), version.resourceId(), version.table(), version.loadedByJob(),
                 version.hash(), version.replacedByJob(), version.replacedAt(), rows, version.columns(), version.bytes(),
-                version.renamed());
+                version.renamed(), version.kind(), version.delta());
     }
 
     /**
@@ -248,22 +313,28 @@ public class History {
                 return 0;
             }
             // A kept table dropped by hand: its entry goes, so that listings and byte counts stay true.
-            Jdbc.call(connection, "DELETE FROM " + catalog() + " WHERE pg_catalog.to_regclass(pg_catalog.quote_ident(?)"
-                    + " || '.' || pg_catalog.quote_ident(table_name)) IS NULL", Sql.HISTORY_SCHEMA);
-            List<Kept> kept = Jdbc.list(connection, "SELECT table_name, resource_id, replaced_at, bytes FROM " + catalog()
+            Jdbc.call(connection, "DELETE FROM " + catalog() + " WHERE NOT " + present(), Sql.HISTORY_SCHEMA);
+            List<Kept> kept = Jdbc.list(connection, "SELECT table_name, resource_id, replaced_at, bytes, kind FROM " + catalog()
                     + " ORDER BY replaced_at DESC, table_name", row -> new Kept(row.getString(1), row.getString(2),
-                    row.getTimestamp(3).toInstant(), row.getLong(4)));
+                    row.getTimestamp(3).toInstant(), row.getLong(4), row.getString(5)));
             // The swap does not count a kept table's rows (it would hold its lock the while): counted here.
             Jdbc.list(connection, "SELECT DISTINCT resource_id FROM " + catalog() + " WHERE row_count IS NULL",
                     row -> row.getString(1)).forEach(rid -> unchecked(() -> versions(connection, rid)));
             Instant oldest = Instant.now().minus(policy.maxAge());
             Map<String, Integer> seen = new HashMap<>();
+            Set<String> replacedWhole = new HashSet<>();
             Map<String, List<Kept>> doomed = new LinkedHashMap<>();
             long total = 0;
             OptionalLong cap = policy.maxBytes();
             for (Kept version : kept) {
                 int newer = seen.merge(version.resourceId(), 1, Integer::sum) - 1;
-                boolean drop = newer >= policy.versions() || version.replacedAt().isBefore(oldest);
+                // A change kept by an incremental load applies only to the table it changed: once a newer
+                // version replaced that table whole, the change can no longer be undone.
+                boolean stale = !HistoryVersion.FULL.equals(version.kind()) && replacedWhole.contains(version.resourceId());
+                if (HistoryVersion.FULL.equals(version.kind())) {
+                    replacedWhole.add(version.resourceId());
+                }
+                boolean drop = stale || newer >= policy.versions() || version.replacedAt().isBefore(oldest);
                 if (!drop && cap.isPresent()) {
                     total += version.bytes();
                     drop = total > cap.getAsLong();
@@ -295,9 +366,9 @@ public class History {
         try {
             List<Kept> drop = versions;
             if (new LiveTableReader(connection).tableOid(resourceId).isEmpty()) {
-                drop = Jdbc.list(connection, "SELECT table_name, resource_id, replaced_at, bytes FROM " + catalog()
+                drop = Jdbc.list(connection, "SELECT table_name, resource_id, replaced_at, bytes, kind FROM " + catalog()
                         + " WHERE resource_id = ?", row -> new Kept(row.getString(1), row.getString(2),
-                        row.getTimestamp(3).toInstant(), row.getLong(4)), resourceId);
+                        row.getTimestamp(3).toInstant(), row.getLong(4), row.getString(5)), resourceId);
             }
             for (Kept version : drop) {
                 connection.setAutoCommit(false);
@@ -328,7 +399,7 @@ public class History {
         }
     }
 
-    private record Kept(String table, String resourceId, Instant replacedAt, long bytes) {
+    private record Kept(String table, String resourceId, Instant replacedAt, long bytes, String kind) {
     }
 
     private interface SqlWork {
@@ -347,7 +418,13 @@ public class History {
         return Jdbc.single(connection, "SELECT pg_catalog.to_regclass(?) IS NOT NULL", row -> row.getBoolean(1), catalog());
     }
 
-    private static String catalog() {
+    /** Whether an entry's table is still there; an append keeps no table, only where its rows begin. */
+    private static String present() {
+        return "(kind = '" + HistoryVersion.APPEND + "' OR pg_catalog.to_regclass(pg_catalog.quote_ident(?) || '.'"
+                + " || pg_catalog.quote_ident(table_name)) IS NOT NULL)";
+    }
+
+    static String catalog() {
         return Sql.quoteIdent(Sql.HISTORY_SCHEMA) + "." + Sql.quoteIdent(CATALOG);
     }
 
@@ -364,8 +441,10 @@ public class History {
             });
             Map<String, String> renamed = JSON.readValue(row.getString(10), new TypeReference<LinkedHashMap<String, String>>() {
             });
+            String undo = row.getString(12);
             return new HistoryVersion(loadedBy != null ? loadedBy : table, row.getString(2), table, loadedBy, row.getString(4),
-                    row.getString(5), replacedAt.toInstant(), rows, List.copyOf(columns), row.getLong(9), renamed);
+                    row.getString(5), replacedAt.toInstant(), rows, List.copyOf(columns), row.getLong(9), renamed,
+                    row.getString(11), undo == null ? null : Delta.parse(undo));
         } catch (JsonProcessingException e) {
             throw new SQLException("the history catalog's entry for " + table + " cannot be read: " + e.getMessage(), e);
         }

@@ -39,16 +39,14 @@ public final class IncrementalDecision {
      * @param newFormat     the new file's dialect
      * @param newRows       the new file's rows
      * @param prefix        what streaming the new file showed about its first rows
-     * @param historyKept   whether the replaced table is kept for an undo (INGEST_HISTORY_VERSIONS above 0):
-     *                      an incremental load keeps no version to go back to yet
      */
-    public record Facts(boolean forceFull, boolean historyKept, double maxFraction, Optional<IncrementalMarker> recorded,
+    public record Facts(boolean forceFull, double maxFraction, Optional<IncrementalMarker> recorded,
                         List<String> liveColumns, long liveRows, long liveMaxId, long writtenSince, boolean pendingIndexes,
                         boolean fullTextTrigger, boolean otherTriggers, Optional<List<String>> keyColumns,
                         List<String> newColumns, String newEncoding, String newFormat, long newRows, Prefix prefix) {
 
         public Facts withPrefix(Prefix checked) {
-            return new Facts(forceFull, historyKept, maxFraction, recorded, liveColumns, liveRows, liveMaxId, writtenSince,
+            return new Facts(forceFull, maxFraction, recorded, liveColumns, liveRows, liveMaxId, writtenSince,
                     pendingIndexes, fullTextTrigger, otherTriggers, keyColumns, newColumns, newEncoding, newFormat, newRows,
                     checked);
         }
@@ -65,10 +63,6 @@ public final class IncrementalDecision {
     public static Decision decide(Facts facts) {
         if (facts.forceFull()) {
             return Decision.full("the job asked for a full reload (\"full\": true)");
-        }
-        if (facts.historyKept()) {
-            return Decision.full("the replaced table is kept for an undo (INGEST_HISTORY_VERSIONS), which an incremental"
-                    + " load cannot give yet");
         }
         if (facts.recorded().isEmpty()) {
             return Decision.full("the live table has no record of the worker's last load to compare with");

@@ -22,27 +22,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * Tries to load a file into the live table without rebuilding it: gathers what the worker knows,
  * lets {@link IncrementalDecision} choose, and runs {@link AppendLoad} or {@link KeyedLoad} in one
  * transaction under the resource's lock. Whatever it cannot prove, or any failure that is not an
- * outage, rolls back and hands the file to the full load with the reason.
+ * outage, rolls back and hands the file to the full load with the reason. With history on, the
+ * same transaction records the change in {@link History}, so that a restore can undo it.
  */
 public class IncrementalLoad {
 
     private static final Logger LOG = Logger.getLogger(IncrementalLoad.class);
-    private static final long XID_HALF_SPACE = 1L << 31;
 
     private final DatastoreConnections connections;
     private final double maxFraction;
-    private final boolean historyKept;
+    private final History history;
     private final Map<String, Connection> running = new ConcurrentHashMap<>();
 
     public IncrementalLoad(DatastoreConnections connections, double maxFraction) {
-        this(connections, maxFraction, false);
+        this(connections, maxFraction, new History(connections, HistoryPolicy.DEFAULT));
     }
 
-    /** @param historyKept whether replaced tables are kept for an undo: then every load is full, for now */
-    public IncrementalLoad(DatastoreConnections connections, double maxFraction, boolean historyKept) {
+    /**
+     * @param history where each incremental load records its change, so that a restore can undo it
+     *                as it undoes a full load (nothing is recorded when history is off)
+     */
+    public IncrementalLoad(DatastoreConnections connections, double maxFraction, History history) {
         this.connections = connections;
         this.maxFraction = maxFraction;
-        this.historyKept = historyKept;
+        this.history = history;
     }
 
     /**
@@ -73,8 +76,8 @@ public class IncrementalLoad {
      *                       when another load holds the resource; everything else is a full load
      */
     public Outcome tryLoad(LoadRequest request, boolean forceFull) throws LoadException {
-        if (forceFull || historyKept) {
-            return Outcome.full(IncrementalDecision.decide(new Facts(forceFull, historyKept, maxFraction, Optional.empty(), List.of(), 0, 0, 0,
+        if (forceFull) {
+            return Outcome.full(IncrementalDecision.decide(new Facts(true, maxFraction, Optional.empty(), List.of(), 0, 0, 0,
                     false, false, false, Optional.empty(), List.of(), null, null, 0, Prefix.UNCHECKED)).reason());
         }
         Connection connection;
@@ -85,12 +88,15 @@ public class IncrementalLoad {
         }
         running.put(request.jobId(), connection);
         try {
+            history.prepare(connection);
             connection.setAutoCommit(false);
             Outcome outcome = run(connection, request);
             if (outcome.path() == LoadPath.FULL) {
                 connection.rollback();
             } else {
                 connection.commit();
+                // as after a swap: the resource's versions beyond the retention go now
+                history.trimQuietly(request.resourceId());
             }
             return outcome;
         } catch (ResourceBusyException e) {
@@ -146,13 +152,20 @@ public class IncrementalLoad {
         Decision decision = IncrementalDecision.decide(facts);
         long start = System.nanoTime();
         RowFingerprint fingerprint = new RowFingerprint();
+        Before before = new Before(reader.tableComment(oid.getAsLong()), recorded.orElse(null), Delta.sequence(connection, rid),
+                live.orElse(null), facts.liveRows());
         if (decision.path() == LoadPath.APPEND) {
             OptionalLong inserted = new AppendLoad(connection, rid, columns)
                     .run(request.analysis().rowStream(), types, stripped, recorded.orElseThrow(), fingerprint);
             if (inserted.isPresent()) {
                 long rows = recorded.get().rows() + inserted.getAsLong();
-                return finish(connection, request, columns, rows, rows, fingerprint.hex(), LoadPath.APPEND,
-                        inserted.getAsLong(), 0, 0, start, warnings);
+                Outcome outcome = finish(connection, request, columns, rows, rows, fingerprint.hex(), LoadPath.APPEND,
+                        inserted.getAsLong(), 0, 0, start, warnings, before);
+                if (history.usable(connection)) {
+                    history.recordChange(connection, rid, history.appendEntryName(rid), HistoryVersion.APPEND, before.comment(),
+                            request.jobId(), before.delta(connection, recorded.get().maxId()));
+                }
+                return outcome;
             }
             decision = IncrementalDecision.decide(facts.withPrefix(Prefix.DIFFERS));
             fingerprint = new RowFingerprint();
@@ -171,12 +184,18 @@ public class IncrementalLoad {
             if (tooLarge.isPresent()) {
                 return Outcome.full(tooLarge.get());
             }
-            keyed.apply();
+            String kept = history.usable(connection) ? history.createChangeTable(connection, rid) : null;
+            keyed.apply(kept);
             long[] now = Jdbc.single(connection, "SELECT count(*), coalesce(max(\"_id\"), 0) FROM " + Sql.publicTable(rid),
                     row -> new long[] {row.getLong(1), row.getLong(2)});
             // The rows are no longer in file order: the next file cannot be an append of this one.
-            return finish(connection, request, columns, now[0], now[1], "keyed", LoadPath.KEYED, d.inserted(), d.updated(),
-                    d.deleted(), start, warnings);
+            Outcome outcome = finish(connection, request, columns, now[0], now[1], "keyed", LoadPath.KEYED, d.inserted(),
+                    d.updated(), d.deleted(), start, warnings, before);
+            if (kept != null) {
+                history.recordChange(connection, rid, kept, HistoryVersion.KEYED, before.comment(), request.jobId(),
+                        before.delta(connection, null));
+            }
+            return outcome;
         }
         return Outcome.full(decision.reason());
     }
@@ -184,24 +203,12 @@ public class IncrementalLoad {
     private Facts facts(Connection connection, LiveTableReader reader, String rid, long oid, Optional<IncrementalMarker> recorded,
                         Optional<LiveTable.Marker> marker, LoadRequest request, List<LoadResult.Column> columns)
             throws SQLException {
-        List<String> liveColumns = Jdbc.list(connection, "SELECT a.attname || ':' || t.typname FROM pg_catalog.pg_attribute a"
-                + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid WHERE a.attrelid = ?::oid AND a.attnum > 0"
-                + " AND NOT a.attisdropped AND a.attname NOT IN ('_id', '_full_text') ORDER BY a.attnum", row -> row.getString(1), oid);
-        long mark = recorded.map(IncrementalMarker::xid).orElse(0L);
-        // Written after the recorded load: a row version whose xmin is newer than its transaction, on the
-        // wrapping 32-bit circle; past half the circle that can no longer be told.
-        long[] stats = Jdbc.single(connection, "SELECT count(*), coalesce(max(t.\"_id\"), 0),"
-                        + " count(*) FILTER (WHERE ((t.xmin::text::bigint - ?) % 4294967296 + 4294967296) % 4294967296 BETWEEN 1 AND"
-                        + " ((pg_catalog.txid_snapshot_xmax(pg_catalog.txid_current_snapshot()) - ?) % 4294967296 + 4294967296) % 4294967296),"
-                        + " pg_catalog.txid_snapshot_xmax(pg_catalog.txid_current_snapshot()) - ?"
-                        + " FROM " + Sql.publicTable(rid) + " t",
-                row -> new long[] {row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4)},
-                mark % 4294967296L, mark, mark);
-        long writtenSince = stats[3] >= XID_HALF_SPACE || stats[3] < 0 ? -1 : stats[2];
+        LiveRows now = LiveRows.read(connection, rid, oid, recorded.map(IncrementalMarker::xid).orElse(0L));
+        List<String> liveColumns = now.columns();
         String trigger = Jdbc.one(connection, "SELECT t.tgenabled::text FROM pg_catalog.pg_trigger t WHERE t.tgrelid = ?::oid"
                 + " AND t.tgname = 'zfulltext'", row -> row.getString(1), oid).orElse("");
         Optional<List<String>> key = key(reader.indexes(oid), rid, liveColumns);
-        return new Facts(false, historyKept, maxFraction, recorded, liveColumns, stats[0], stats[1], writtenSince,
+        return new Facts(false, maxFraction, recorded, liveColumns, now.rows(), now.maxId(), now.writtenSince(),
                 marker.map(m -> !m.pendingIndexes().isEmpty()).orElse(false), "O".equals(trigger),
                 !reader.userTriggers(oid).isEmpty(), key, IncrementalMarker.columnsOf(columns), request.analysis().encoding(),
                 request.analysis().format(), request.analysis().rows(), Prefix.UNCHECKED);
@@ -221,15 +228,31 @@ public class IncrementalLoad {
     /** The marker names this job, as a swap's does, so that a job that dies now resumes past its load. */
     private Outcome finish(Connection connection, LoadRequest request, List<LoadResult.Column> columns, long rows, long maxId,
                            String digest, LoadPath path, long inserted, long updated, long deleted, long start,
-                           List<String> warnings) throws SQLException {
+                           List<String> warnings, Before before) throws SQLException {
         String rid = request.resourceId();
         LoadMarker.write(connection, rid, LoadMarker.of(request));
         IncrementalMarker.write(connection, rid, columns, request.analysis(), rows, maxId, digest);
         LoadMarker.recacheRowCount(connection, rid, rows);
         long millis = (System.nanoTime() - start) / 1_000_000;
-        // Same header and types as the live table by construction: no columns drift, so no drift is recorded.
-        LoadResult result = new LoadResult(rows, columns, true, millis, 0, 0, 1, 1, Instant.now(), 0, false, List.copyOf(warnings), null);
+        // Same header and types as the live table by construction: the drift report shows no column
+        // change, and the rows before and after, as a full reload's would.
+        SchemaDrift drift = before.live() == null ? null : DriftCheck.compare(before.live(), columns, before.rows(), rows);
+        LoadResult result = new LoadResult(rows, columns, true, millis, 0, 0, 1, 1, Instant.now(), 0, false, List.copyOf(warnings),
+                drift);
         return new Outcome(path, null, inserted, updated, deleted, result);
+    }
+
+    /**
+     * The live table as the incremental load found it, read before it writes: what its entry in
+     * history needs to undo it, and the drift report's "before".
+     */
+    private record Before(String comment, IncrementalMarker recorded, Long sequence, LiveTable live, long rows) {
+
+        /** Read once the change and the new record are written, in the same transaction. */
+        Delta delta(Connection connection, Long boundary) throws SQLException {
+            long xid = Jdbc.single(connection, "SELECT pg_catalog.txid_current()", row -> row.getLong(1));
+            return new Delta(boundary, xid, recorded, sequence);
+        }
     }
 
     private static String statementTimeout(LoadRequest request) {

@@ -36,7 +36,11 @@ public record IncrementalMarker(long rows, long maxId, String digest, long xid, 
             return Optional.empty();
         }
         Optional<JsonNode> parsed = PythonJson.parse(tableComment);
-        JsonNode node = parsed.map(p -> p.path("datapusher_worker").path(MEMBER)).orElse(null);
+        return parsed.flatMap(p -> of(p.path("datapusher_worker").path(MEMBER)));
+    }
+
+    /** The record as {@link #json} wrote it; empty when it is not one. */
+    static Optional<IncrementalMarker> of(JsonNode node) {
         if (node == null || !node.isObject() || !node.path("digest").isTextual() || !node.path("xid").canConvertToLong()
                 || !node.path("columns").isArray()) {
             return Optional.empty();
@@ -46,6 +50,19 @@ public record IncrementalMarker(long rows, long maxId, String digest, long xid, 
         return Optional.of(new IncrementalMarker(node.path("rows").asLong(-1), node.path("max_id").asLong(-1),
                 node.path("digest").asText(), node.path("xid").asLong(), List.copyOf(columns),
                 node.path("encoding").asText(null), node.path("format").asText(null)));
+    }
+
+    ObjectNode json() {
+        ObjectNode mine = JsonNodeFactory.instance.objectNode();
+        mine.put("rows", rows);
+        mine.put("max_id", maxId);
+        mine.put("digest", digest);
+        mine.put("xid", xid);
+        ArrayNode ids = mine.putArray("columns");
+        columns.forEach(ids::add);
+        mine.put("encoding", encoding);
+        mine.put("format", format);
+        return mine;
     }
 
     static List<String> columnsOf(List<LoadResult.Column> columns) {
@@ -58,6 +75,15 @@ public record IncrementalMarker(long rows, long maxId, String digest, long xid, 
      */
     static void write(Connection connection, String resourceId, List<LoadResult.Column> columns, Analysis analysis,
                       long rows, long maxId, String digest) throws SQLException {
+        write(connection, resourceId, new IncrementalMarker(rows, maxId, digest, 0, columnsOf(columns), analysis.encoding(),
+                analysis.format()));
+    }
+
+    /**
+     * Writes {@code recorded} as the live table's record, with the current transaction's id in place
+     * of its own: an undo puts back the record of the table it brings back, as written by itself.
+     */
+    static void write(Connection connection, String resourceId, IncrementalMarker recorded) throws SQLException {
         String table = Sql.publicTable(resourceId);
         String comment = Jdbc.single(connection, "SELECT pg_catalog.obj_description(" + Sql.quoteLiteral(table)
                 + "::regclass, 'pg_class')", row -> row.getString(1));
@@ -66,15 +92,8 @@ public record IncrementalMarker(long rows, long maxId, String digest, long xid, 
             return;
         }
         long xid = Jdbc.single(connection, "SELECT pg_catalog.txid_current()", row -> row.getLong(1));
-        ObjectNode mine = JsonNodeFactory.instance.objectNode();
-        mine.put("rows", rows);
-        mine.put("max_id", maxId);
-        mine.put("digest", digest);
-        mine.put("xid", xid);
-        ArrayNode ids = mine.putArray("columns");
-        columnsOf(columns).forEach(ids::add);
-        mine.put("encoding", analysis.encoding());
-        mine.put("format", analysis.format());
+        ObjectNode mine = new IncrementalMarker(recorded.rows, recorded.maxId, recorded.digest, xid, recorded.columns,
+                recorded.encoding, recorded.format).json();
         // first among the marker's members, so that the marker still ends as it did before this member existed
         ObjectNode marker = JsonNodeFactory.instance.objectNode();
         marker.set(MEMBER, mine);

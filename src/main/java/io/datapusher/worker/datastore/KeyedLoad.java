@@ -109,8 +109,19 @@ final class KeyedLoad {
                 row -> new Difference(row.getLong(1), row.getLong(2), row.getLong(3))));
     }
 
-    /** Deletes, updates, then inserts, so that a key whose text changed never meets its old row in the unique index. */
-    void apply() throws SQLException {
+    /**
+     * Deletes, updates, then inserts, so that a key whose text changed never meets its old row in the
+     * unique index.
+     *
+     * @param keptIn a table in history ({@link History#createChangeTable}) that receives the old
+     *               version of every row updated or deleted and the {@code _id} of every row
+     *               inserted, so that the change can be undone; null to keep nothing
+     */
+    void apply(String keptIn) throws SQLException {
+        if (keptIn != null) {
+            Jdbc.execute(connection, "INSERT INTO " + kept(keptIn) + " SELECT l.*, m.action FROM " + live() + " l JOIN " + MATCH
+                    + " m ON l.\"_id\" = m.live_id WHERE m.action IN ('u', 'd')");
+        }
         Jdbc.execute(connection, "DELETE FROM " + live() + " l USING " + MATCH + " m WHERE m.action = 'd' AND l.\"_id\" = m.live_id");
         String set = columns.stream().map(c -> Sql.quoteIdent(c.id()) + " = s." + Sql.quoteIdent(c.id()))
                 .collect(Collectors.joining(", "));
@@ -119,10 +130,20 @@ final class KeyedLoad {
                 + STAGE + " s ON s.\"_dpw_row\" = m.file_row WHERE m.action = 'u' AND l.\"_id\" = m.live_id");
         String names = columns.stream().map(c -> Sql.quoteIdent(c.id())).collect(Collectors.joining(", "));
         String fromStage = columns.stream().map(c -> "s." + Sql.quoteIdent(c.id())).collect(Collectors.joining(", "));
-        Jdbc.execute(connection, "INSERT INTO " + live() + " (" + names + ") SELECT " + fromStage + " FROM " + MATCH + " m JOIN "
-                + STAGE + " s ON s.\"_dpw_row\" = m.file_row WHERE m.action = 'i' ORDER BY s.\"_dpw_row\"");
+        String insert = "INSERT INTO " + live() + " (" + names + ") SELECT " + fromStage + " FROM " + MATCH + " m JOIN "
+                + STAGE + " s ON s.\"_dpw_row\" = m.file_row WHERE m.action = 'i' ORDER BY s.\"_dpw_row\"";
+        if (keptIn == null) {
+            Jdbc.execute(connection, insert);
+        } else {
+            Jdbc.execute(connection, "WITH inserted AS (" + insert + " RETURNING \"_id\") INSERT INTO " + kept(keptIn)
+                    + " (\"_id\", " + Sql.quoteIdent(Delta.ACTION) + ") SELECT \"_id\", 'i' FROM inserted");
+        }
         Jdbc.execute(connection, "DROP TABLE " + MATCH);
         Jdbc.execute(connection, "DROP TABLE " + STAGE);
+    }
+
+    private static String kept(String table) {
+        return Sql.quoteIdent(Sql.HISTORY_SCHEMA) + "." + Sql.quoteIdent(table);
     }
 
     private String live() {

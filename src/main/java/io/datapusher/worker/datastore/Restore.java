@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
  * live goes into history in its turn, so a second restore undoes the first. The version keeps its
  * own Data Dictionary (column comments) and indexes as they were when it was replaced; the live
  * table's alias views, grants and triggers are carried over as a load carries them.
+ *
+ * <p>A version an incremental load changed in place was not kept whole, only that change: it comes
+ * back by undoing the change in the live table ({@link InPlaceUndo}), not by a swap.
  */
 final class Restore {
 
@@ -39,6 +42,11 @@ final class Restore {
     RestoreResult run(String resourceId, String jobId, String version, Instant jobCreatedAt) throws SQLException, LoadException {
         long started = System.nanoTime();
         HistoryVersion kept = check(connection, history, resourceId, version);
+        if (!HistoryVersion.FULL.equals(kept.kind())) {
+            List<HistoryVersion> changes = InPlaceUndo.check(connection, resourceId, history.versions(connection, resourceId), kept);
+            return new InPlaceUndo(connection, history).run(resourceId, jobId, kept, changes, currentFileHash(resourceId),
+                    jobCreatedAt);
+        }
         // Counted before the swap, not under its lock: nobody writes a kept table.
         long rows = Jdbc.single(connection, "SELECT pg_catalog.count(*) FROM " + kept.qualified(), row -> row.getLong(1));
         String fileHash = currentFileHash(resourceId);
@@ -46,7 +54,7 @@ final class Restore {
         TableSwap.Outcome outcome = TableSwap.restore(connection, settings, request, kept, rows, history, TableSwap.Clock.SYSTEM)
                 .run();
         return new RestoreResult(kept.version(), fileHash, rows, kept.columns().size(),
-                (System.nanoTime() - started) / 1_000_000, outcome.attempts(), Instant.now());
+                (System.nanoTime() - started) / 1_000_000, outcome.attempts(), Instant.now(), 0);
     }
 
     /**
@@ -87,6 +95,10 @@ final class Restore {
         if (live.isEmpty()) {
             throw new RestoreRefusedException(RestoreRefusedException.Reason.CONFLICT, "resource " + resourceId
                     + " has no live table (it was deleted in CKAN, or its DataStore table was); a restore replaces a live table");
+        }
+        if (!HistoryVersion.FULL.equals(found.get().kind())) {
+            InPlaceUndo.check(connection, resourceId, versions, found.get());
+            return found.get();
         }
         checkLiveKeysFit(resourceId, reader.indexes(live.get()), found.get());
         return found.get();

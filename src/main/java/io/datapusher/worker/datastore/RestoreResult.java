@@ -12,7 +12,9 @@ import java.time.Instant;
  * @param swapMillis   time spent in the swap, waiting for readers included
  * @param swapAttempts how many tries the swap needed
  * @param liveAt       when the swap committed
+ * @param changesUndone for a version an incremental load changed in place, how many such changes were
+ *                     undone in the live table instead of a swap (see {@link InPlaceUndo}); 0 for a swap
  */
 public record RestoreResult(String version, String hash, long rows, int columns, long swapMillis, int swapAttempts,
-                            Instant liveAt) {
+                            Instant liveAt, int changesUndone) {
 }

@@ -12,6 +12,9 @@ import java.util.List;
  *
  * @param version what POST .../restore takes: the job that loaded it, or its kept table's name
  * @param job     the job that loaded it; null when no worker job did
+ * @param kind    {@code full}: kept whole, replaced by a load or restore; {@code append} or {@code keyed}:
+ *                an incremental load changed it in place, and only its change is kept; {@code undo}: a
+ *                restore undid such a change in place, and only that is kept
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record HistoryView(
@@ -22,10 +25,11 @@ public record HistoryView(
         long rows,
         List<HistoryVersion.Column> columns,
         long bytes,
-        String hash) {
+        String hash,
+        String kind) {
 
     static HistoryView of(HistoryVersion version) {
         return new HistoryView(version.version(), version.loadedByJob(), version.replacedByJob(), version.replacedAt(),
-                version.rows(), version.columns(), version.bytes(), version.hash());
+                version.rows(), version.columns(), version.bytes(), version.hash(), version.kind());
     }
 }

@@ -8,9 +8,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Applies the history retention (INGEST_HISTORY_VERSIONS, _MAX_AGE, _MAX_BYTES) to the kept
- * tables, and drops the history of resources whose live table is gone (deleted in CKAN). It only
- * ever drops tables of the history schema, each under its resource's lock, so a load or restore
- * running on any replica keeps what it is using.
+ * tables and to the changes incremental loads kept, drops a change once a later swap replaced the
+ * table it changed (it can no longer be undone), and drops the history of resources whose live
+ * table is gone (deleted in CKAN). It only ever drops tables of the history schema, each under its
+ * resource's lock, so a load or restore running on any replica keeps what it is using.
  */
 @ApplicationScoped
 public class HistorySweeper {

@@ -21,7 +21,7 @@ class IncrementalDecisionTest {
 
     /** The live table exactly as the last load left it, and a file 10 rows longer. */
     private static Facts grown() {
-        return new Facts(false, false, 0.2, Optional.of(RECORDED), COLUMNS, 1000, 1000, 0, false, true, false, Optional.empty(),
+        return new Facts(false, 0.2, Optional.of(RECORDED), COLUMNS, 1000, 1000, 0, false, true, false, Optional.empty(),
                 COLUMNS, "UTF-8", "csv, delimiter ','", 1010, Prefix.UNCHECKED);
     }
 
@@ -32,7 +32,7 @@ class IncrementalDecisionTest {
     private static Facts copy(Facts f, boolean forceFull, Optional<IncrementalMarker> recorded, List<String> liveColumns,
                               long liveRows, long liveMaxId, long writtenSince, boolean pending, boolean trigger, boolean others,
                               Optional<List<String>> key, List<String> newColumns, String encoding, String format, long newRows) {
-        return new Facts(forceFull, false, f.maxFraction(), recorded, liveColumns, liveRows, liveMaxId, writtenSince, pending, trigger,
+        return new Facts(forceFull, f.maxFraction(), recorded, liveColumns, liveRows, liveMaxId, writtenSince, pending, trigger,
                 others, key, newColumns, encoding, format, newRows, f.prefix());
     }
 
@@ -111,11 +111,9 @@ class IncrementalDecisionTest {
                         COLUMNS, "UTF-8", "csv, delimiter ';'", 1010)), "dialect changed"),
                 new Case("too many new rows", with(f -> copy(f, false, f.recorded(), COLUMNS, 1000, 1000, 0, false, true, false,
                         Optional.empty(), COLUMNS, "UTF-8", "csv, delimiter ','", 1300)), "INGEST_INCREMENTAL_MAX_FRACTION"),
-                new Case("history kept", new Facts(false, true, 0.2, Optional.of(RECORDED), COLUMNS, 1000, 1000, 0, false, true, false,
-                        Optional.empty(), COLUMNS, "UTF-8", "csv, delimiter ','", 1010, Prefix.UNCHECKED), "INGEST_HISTORY_VERSIONS"),
                 new Case("the same rows again", with(f -> copy(f, false, f.recorded(), COLUMNS, 1000, 1000, 0, false, true, false,
                         Optional.empty(), COLUMNS, "UTF-8", "csv, delimiter ','", 1000)), "no new rows"),
-                new Case("incremental off", new Facts(false, false, 0, Optional.of(RECORDED), COLUMNS, 1000, 1000, 0, false, true, false,
+                new Case("incremental off", new Facts(false, 0, Optional.of(RECORDED), COLUMNS, 1000, 1000, 0, false, true, false,
                         key, COLUMNS, "UTF-8", "csv, delimiter ','", 1010, Prefix.UNCHECKED), "are off"));
         for (Case c : cases) {
             Decision decision = IncrementalDecision.decide(c.facts());

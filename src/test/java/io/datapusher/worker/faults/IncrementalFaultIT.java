@@ -35,8 +35,8 @@ class IncrementalFaultIT extends FaultSuite {
 
     @BeforeAll
     static void startWorker() throws Exception {
-        // Incremental loads keep no version for an undo yet, so they run only where history is off.
-        open(FaultWorld.direct("incremental").workerEnv("INGEST_HISTORY_VERSIONS", "0"));
+        // History on, as by default: the load also writes its change into history, in the same transaction.
+        open(FaultWorld.direct("incremental"));
     }
 
     @Test

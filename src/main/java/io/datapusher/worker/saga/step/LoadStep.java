@@ -82,8 +82,9 @@ public class LoadStep implements IngestStep {
                 IncrementalLoad.Outcome tried = incremental.tryLoad(request, context.fullReload());
                 if (tried.path() != LoadPath.FULL) {
                     context.loaded(tried.result());
+                    drift.set(tried.result().drift());
                     context.loadPath(new Path(tried.path(), null, tried.inserted(), tried.updated(), tried.deleted()));
-                    return StepOutcome.done(describeIncremental(tried), tried.result().warnings());
+                    return StepOutcome.done(describeIncremental(tried), withDrift(tried.result().warnings(), tried.result().drift()));
                 }
                 LoadResult result = loader.load(request, context.progress());
                 context.loaded(result);

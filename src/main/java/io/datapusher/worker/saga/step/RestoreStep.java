@@ -39,6 +39,12 @@ public class RestoreStep implements IngestStep {
                         context.jobCreatedAt());
                 context.restored(new LoadResult(result.rows(), List.of(), true, 0, 0, result.swapMillis(),
                         result.swapAttempts(), 1, result.liveAt(), 0, false, List.of(), null), result.hash());
+                if (result.changesUndone() > 0) {
+                    return StepOutcome.done("version " + result.version() + " restored by undoing in the live table the "
+                            + result.changesUndone() + " incremental change(s) made since: " + result.rows() + " rows, "
+                            + result.columns() + " columns; " + result.swapMillis() + " ms, in one transaction (live from"
+                            + " then on); what the undo changed is kept in history");
+                }
                 return StepOutcome.done("version " + result.version() + " restored: " + result.rows() + " rows, "
                         + result.columns() + " columns; swap " + result.swapMillis() + " ms (live from then on); the table"
                         + " it replaced is kept in history");
