@@ -78,6 +78,17 @@ public class BrokerTopology {
     }
 
     /**
+     * How many messages are ready in a queue, by a passive declare on a short-lived connection: a
+     * console page asks now and then, and a broker that is down must not hold a consumer's channel.
+     */
+    public long messageCount(String queue) throws Exception {
+        try (Connection connection = factory.newConnection("datapusher-worker-console");
+             Channel channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(queue).getMessageCount();
+        }
+    }
+
+    /**
      * The metadata retry: each delay queue holds events for its delay ({@code x-message-ttl}) and then
      * dead-letters them into datapusher.metadata-pending, where the retry consumer takes them.
      */
