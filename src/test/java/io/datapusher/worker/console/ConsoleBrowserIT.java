@@ -14,6 +14,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -254,8 +255,9 @@ class ConsoleBrowserIT {
 
     private static void until(String what, Supplier<Boolean> condition) {
         new WebDriverWait(browser, LOAD, Duration.ofMillis(250))
-                .ignoring(StaleElementReferenceException.class)
-                .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                // the page may reload itself between finding an element and reading it: stale elements,
+                // missing ones, and Chromium's "node does not belong to the document" all mean "look again"
+                .ignoring(WebDriverException.class)
                 .withMessage(() -> what + " (page " + browser.getCurrentUrl() + ")")
                 .until(driver -> condition.get());
     }

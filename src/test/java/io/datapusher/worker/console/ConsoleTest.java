@@ -226,6 +226,7 @@ class ConsoleTest extends EndToEndTest {
         given().header("Authorization", "Bearer ").cookie(ConsoleSession.COOKIE, session).get("/api/jobs").then().statusCode(401);
         given().get("/q/health/live").then().statusCode(200);
         given().get("/job/" + UUID.randomUUID()).then().statusCode(404);
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/jobs")).body(not(containsString("follow-ups")));
     }
 
     // ------------------------------------------------------------------ helpers
