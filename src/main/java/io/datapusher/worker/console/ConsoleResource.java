@@ -114,9 +114,15 @@ public class ConsoleResource {
     public Uni<TemplateInstance> followUps(@CookieParam(ConsoleSession.COOKIE) String cookie) {
         Frame frame = frame(cookie, "Follow-ups").refreshingEvery(REFRESH_SECONDS * 2);
         return jobs.owingCkan(LIST_LIMIT).chain(owing -> Offload.blocking(() -> {
-            String deadLetters = counted(queues::deadLetters);
-            String parked = counted(queues::parked);
-            return Pages.followUps(frame, owing.stream().map(FollowUpRow::of).toList(), deadLetters, parked);
+            List<FollowUpRow> rows = owing.stream().map(FollowUpRow::of).toList();
+            try {
+                BrokerQueues.Waiting waiting = queues.waiting();
+                return Pages.followUps(frame, rows, Long.toString(waiting.deadLetters()), Long.toString(waiting.parked()));
+            } catch (Exception e) {
+                // the jobs still show when the broker is down
+                String unknown = "unknown (the broker could not be asked: " + e.getMessage() + ")";
+                return Pages.followUps(frame, rows, unknown, unknown);
+            }
         }));
     }
 
@@ -205,19 +211,6 @@ public class ConsoleResource {
     private Response notice(String cookie, Response.Status status, String message, String back) {
         return Response.status(status).entity(Pages.notice(frame(cookie, status.getReasonPhrase()).withNotice(message), back))
                 .type(MediaType.TEXT_HTML).build();
-    }
-
-    interface Count {
-        long get() throws Exception;
-    }
-
-    /** A count from the broker, or why there is none: the page still shows the jobs when the broker is down. */
-    private static String counted(Count count) {
-        try {
-            return Long.toString(count.get());
-        } catch (Exception e) {
-            return "unknown (the broker could not be asked: " + e.getMessage() + ")";
-        }
     }
 
     private static Optional<UUID> parse(String jobId) {

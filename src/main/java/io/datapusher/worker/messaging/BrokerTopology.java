@@ -11,6 +11,8 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -78,13 +80,17 @@ public class BrokerTopology {
     }
 
     /**
-     * How many messages are ready in a queue, by a passive declare on a short-lived connection: a
+     * How many messages are ready in each queue, by passive declares on a short-lived connection: a
      * console page asks now and then, and a broker that is down must not hold a consumer's channel.
      */
-    public long messageCount(String queue) throws Exception {
+    public List<Long> messageCounts(List<String> queues) throws Exception {
         try (Connection connection = factory.newConnection("datapusher-worker-console");
              Channel channel = connection.createChannel()) {
-            return channel.queueDeclarePassive(queue).getMessageCount();
+            List<Long> counts = new ArrayList<>();
+            for (String queue : queues) {
+                counts.add((long) channel.queueDeclarePassive(queue).getMessageCount());
+            }
+            return counts;
         }
     }
 

@@ -3,6 +3,8 @@ package io.datapusher.worker.messaging;
 import io.datapusher.worker.service.BrokerQueues;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.List;
+
 /** The broker's own counts of the queues a person must look at. */
 @ApplicationScoped
 public class QueueCounts implements BrokerQueues {
@@ -14,12 +16,8 @@ public class QueueCounts implements BrokerQueues {
     }
 
     @Override
-    public long deadLetters() throws Exception {
-        return topology.messageCount(Topology.DEAD_LETTER_QUEUE);
-    }
-
-    @Override
-    public long parked() throws Exception {
-        return topology.messageCount(Topology.METADATA_PARKED_QUEUE);
+    public Waiting waiting() throws Exception {
+        List<Long> counts = topology.messageCounts(List.of(Topology.DEAD_LETTER_QUEUE, Topology.METADATA_PARKED_QUEUE));
+        return new Waiting(counts.get(0), counts.get(1));
     }
 }

@@ -2,6 +2,7 @@ package io.datapusher.worker.console;
 
 import io.datapusher.worker.testsupport.ApiTokenHeader;
 import io.datapusher.worker.testsupport.EndToEndTest;
+import io.datapusher.worker.testsupport.IngestTestEnvironment;
 import io.datapusher.worker.testsupport.Jobs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -174,6 +175,30 @@ class ConsoleTest extends EndToEndTest {
                 .body(containsString("No jobs for this resource"));
         console(session).queryParam("status", "bogus").get("/").then().statusCode(200)
                 .body(containsString("There is no status"));
+    }
+
+    @Test
+    void aRunningJobShowsItsProgressBarWithRowsAndEta() throws Exception {
+        String rid = UUID.randomUUID().toString();
+        given().contentType(ContentType.JSON).body("{\"resource_id\": \"" + rid + "\"}").post("/api/jobs").then().statusCode(202);
+        String jobId = Jobs.awaitEnded(rid).getString("job_id");
+        // what the loader writes while it runs, staged on a job that looks alive for an hour
+        IngestTestEnvironment.jobsExecute("UPDATE ingest_job SET status = 'running', step = 'load', finished_at = NULL,"
+                + " heartbeat_at = now() + interval '1 hour', progress = '{\"phase\": \"fill\", \"rows_done\": 120000,"
+                + " \"rows_total\": 300000, \"bytes_done\": 9000000, \"bytes_total\": 22500000, \"eta_seconds\": 75}'"
+                + " WHERE job_id = '" + jobId + "'");
+
+        String session = signIn();
+        for (String page : List.of("/", "/jobs/" + jobId, "/resources/" + rid)) {
+            console(session).get(page).then().statusCode(200)
+                    .body(containsString("<progress max=\"100\" value=\"40\">"))
+                    .body(containsString("120,000 of 300,000 rows"))
+                    .body(containsString("ETA 1 min 15 s"))
+                    .body(containsString("fill"));
+        }
+        IngestTestEnvironment.jobsExecute("UPDATE ingest_job SET status = 'failed', finished_at = now() WHERE job_id = '"
+                + jobId + "'");
+        console(session).get("/jobs/" + jobId).then().statusCode(200).body(not(containsString("<progress")));
     }
 
     @Test
