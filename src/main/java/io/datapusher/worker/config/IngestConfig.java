@@ -75,6 +75,8 @@ public interface IngestConfig {
 
     MetadataRetry metadataRetry();
 
+    Console console();
+
     /** {@code INGEST_DOWNLOAD_*}: the hard limits of a download. */
     interface Download {
 
@@ -275,5 +277,20 @@ public interface IngestConfig {
         default Backoff backoff() {
             return new Backoff(initialDelay(), maxDelay());
         }
+    }
+
+    /** {@code INGEST_CONSOLE_*}: the sign-in of the console at {@code /}, which takes INGEST_API_TOKEN. */
+    interface Console {
+
+        /** How long a console sign-in lasts; the session cookie carries its own expiry, signed. */
+        @WithDefault("8h")
+        Duration sessionTtl();
+
+        /**
+         * Marks the session cookie {@code Secure} on every answer, for a worker behind a proxy that
+         * ends TLS; without it the cookie is {@code Secure} only when the request itself came over HTTPS.
+         */
+        @WithDefault("false")
+        boolean secureCookie();
     }
 }

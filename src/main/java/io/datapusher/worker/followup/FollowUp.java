@@ -181,11 +181,9 @@ public class FollowUp {
 
     private Uni<ByHand> retryByHand(IngestJob job) {
         UUID jobId = job.jobId;
-        boolean metadata = job.loadedAt != null && job.hash != null
-                && (job.status == JobStatus.FAILED || job.status == JobStatus.METADATA_PENDING);
-        CallbackState callback = job.callback;
-        boolean callbackOwed = callback == CallbackState.FAILED || callback == CallbackState.PENDING;
-        if (!metadata && !callbackOwed && !job.viewsDue) {
+        boolean metadata = metadataOwed(job);
+        boolean callbackOwed = callbackOwed(job);
+        if (!retriableByHand(job)) {
             String why = job.loadedAt == null
                     ? "job " + jobId + " never loaded its data; submit the resource again instead"
                     : "job " + jobId + " is " + job.status + "; there is nothing left to tell CKAN";
@@ -196,6 +194,22 @@ public class FollowUp {
                 .chain(() -> scheduler.retryNow(event))
                 .chain(() -> jobs.find(jobId))
                 .map(reopened -> ByHand.started(reopened.status));
+    }
+
+    /** Whether a retry by hand ({@link #retryByHand}) would start anything for this job. */
+    public static boolean retriableByHand(IngestJob job) {
+        return metadataOwed(job) || callbackOwed(job) || job.viewsDue;
+    }
+
+    /** A loaded job whose metadata update failed or still waits for its next round. */
+    public static boolean metadataOwed(IngestJob job) {
+        return job.loadedAt != null && job.hash != null
+                && (job.status == JobStatus.FAILED || job.status == JobStatus.METADATA_PENDING);
+    }
+
+    /** A POST /job job whose callback was given up, or is still to be sent. */
+    public static boolean callbackOwed(IngestJob job) {
+        return job.callback == CallbackState.FAILED || job.callback == CallbackState.PENDING;
     }
 
     /** Whether a job whose outcome is final still owes CKAN default views or its callback. */

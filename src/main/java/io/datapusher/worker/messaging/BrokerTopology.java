@@ -11,6 +11,8 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -75,6 +77,21 @@ public class BrokerTopology {
         LOG.infof("Declared exchange %s, queues %s, %s, %s, %s and delay queues %s", Topology.EXCHANGE,
                 Topology.RESUBMIT_QUEUE, Topology.DEAD_LETTER_QUEUE, Topology.METADATA_PENDING_QUEUE,
                 Topology.METADATA_PARKED_QUEUE, schedule.delays());
+    }
+
+    /**
+     * How many messages are ready in each queue, by passive declares on a short-lived connection: a
+     * console page asks now and then, and a broker that is down must not hold a consumer's channel.
+     */
+    public List<Long> messageCounts(List<String> queues) throws Exception {
+        try (Connection connection = factory.newConnection("datapusher-worker-console");
+             Channel channel = connection.createChannel()) {
+            List<Long> counts = new ArrayList<>();
+            for (String queue : queues) {
+                counts.add((long) channel.queueDeclarePassive(queue).getMessageCount());
+            }
+            return counts;
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.datapusher.worker.repository;
 
+import io.datapusher.worker.CallbackState;
 import io.datapusher.worker.IngestJob;
 import io.datapusher.worker.JobKind;
 import io.datapusher.worker.JobStatus;
@@ -41,5 +42,20 @@ public class IngestJobRepository implements PanacheRepositoryBase<IngestJob, UUI
             params = params.and("status", status);
         }
         return find(query.toString(), Sort.descending("createdAt"), params).page(0, limit).list();
+    }
+
+    /**
+     * Jobs that still owe CKAN something after their data went live, newest first: metadata waiting
+     * for its next retry or given up ({@code failed} with its load committed), a callback given up or
+     * still owed, default views still due.
+     */
+    public Uni<List<IngestJob>> owingCkan(int limit) {
+        return find("status = :pending or (status = :failed and loadedAt is not null) or callback in (:owed)"
+                        + " or (viewsDue = true and finishedAt is not null)",
+                Sort.descending("updatedAt"),
+                Parameters.with("pending", JobStatus.METADATA_PENDING)
+                        .and("failed", JobStatus.FAILED)
+                        .and("owed", List.of(CallbackState.FAILED, CallbackState.PENDING)))
+                .page(0, limit).list();
     }
 }

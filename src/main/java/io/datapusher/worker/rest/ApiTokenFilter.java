@@ -1,6 +1,6 @@
 package io.datapusher.worker.rest;
 
-import io.datapusher.worker.config.IngestConfig;
+import io.datapusher.worker.config.ApiToken;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,8 +13,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -34,15 +32,14 @@ public class ApiTokenFilter {
     private static final Logger LOG = Logger.getLogger(ApiTokenFilter.class);
     private static final String BEARER = "bearer ";
 
-    private final Optional<byte[]> expected;
+    private final ApiToken token;
 
-    public ApiTokenFilter(IngestConfig config) {
-        this.expected = config.apiToken().map(String::trim).filter(t -> !t.isEmpty())
-                .map(t -> t.getBytes(StandardCharsets.UTF_8));
+    public ApiTokenFilter(ApiToken token) {
+        this.token = token;
     }
 
     void warnWhenClosed(@Observes StartupEvent started) {
-        if (expected.isEmpty()) {
+        if (!token.configured()) {
             LOG.warn("INGEST_API_TOKEN is not set, so every /api/* request is refused with 403. Set INGEST_API_TOKEN"
                     + " to a long random secret and send it as 'Authorization: Bearer <token>' to use the jobs API");
         }
@@ -53,15 +50,14 @@ public class ApiTokenFilter {
         if (!underApi(resource)) {
             return Optional.empty();
         }
-        if (expected.isEmpty()) {
+        if (!token.configured()) {
             return Optional.of(refusal(Response.Status.FORBIDDEN,
                     "the jobs API is closed: the worker has no INGEST_API_TOKEN configured"));
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         boolean bearer = header != null && header.length() > BEARER.length()
                 && header.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER);
-        byte[] presented = bearer ? header.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        if (!MessageDigest.isEqual(expected.get(), presented)) {
+        if (!token.matches(bearer ? header.substring(BEARER.length()) : null)) {
             return Optional.of(Response.fromResponse(refusal(Response.Status.UNAUTHORIZED,
                             "send Authorization: Bearer <INGEST_API_TOKEN>"))
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"datapusher-worker\"").build());

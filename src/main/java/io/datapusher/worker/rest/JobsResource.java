@@ -5,8 +5,7 @@ import io.datapusher.worker.JobKind;
 import io.datapusher.worker.JobStatus;
 import io.datapusher.worker.followup.FollowUp;
 import io.datapusher.worker.service.IngestJobService;
-import io.datapusher.worker.service.JobQueue;
-import io.datapusher.worker.service.ResubmitRequest;
+import io.datapusher.worker.service.ResourceActions;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -35,12 +34,12 @@ public class JobsResource {
     static final int MAX_LIMIT = 500;
 
     private final IngestJobService jobs;
-    private final JobQueue queue;
+    private final ResourceActions actions;
     private final FollowUp followUp;
 
-    public JobsResource(IngestJobService jobs, JobQueue queue, FollowUp followUp) {
+    public JobsResource(IngestJobService jobs, ResourceActions actions, FollowUp followUp) {
         this.jobs = jobs;
-        this.queue = queue;
+        this.actions = actions;
         this.followUp = followUp;
     }
 
@@ -52,17 +51,15 @@ public class JobsResource {
         }
         boolean ignoreHash = Boolean.TRUE.equals(request.ignoreHash());
         JobKind kind = Boolean.TRUE.equals(request.dryRun()) ? JobKind.PREVIEW : JobKind.LOAD;
-        return queueJob(jobs, queue, request.resourceId().trim(), ignoreHash, kind, Boolean.TRUE.equals(request.acceptDrift()),
-                Boolean.TRUE.equals(request.full()));
+        return queued(actions.submit(request.resourceId().trim(), ignoreHash, kind, Boolean.TRUE.equals(request.acceptDrift()),
+                Boolean.TRUE.equals(request.full())));
     }
 
-    /** Records a job of this kind and queues it: 202 with its id, or 503 when the broker did not take it. */
-    static Uni<Response> queueJob(IngestJobService jobs, JobQueue queue, String resourceId, boolean ignoreHash, JobKind kind,
-                                  boolean acceptDrift, boolean fullReload) {
-        return jobs.createQueued(resourceId, ignoreHash, kind, acceptDrift, fullReload)
-                .call(job -> jobs.enqueue(queue, new ResubmitRequest(job.resourceId, ignoreHash, job.jobId)))
+    /** 202 with the queued job's id, or 503 when the broker did not take it. */
+    static Uni<Response> queued(Uni<IngestJob> queuing) {
+        return queuing
                 .map(job -> Response.accepted(Map.of("job_id", job.jobId.toString(), "status", JobStatus.QUEUED.id(),
-                                "kind", kind.id()))
+                                "kind", job.kind.id()))
                         .build())
                 .onFailure().recoverWithItem(e -> problem(Response.Status.SERVICE_UNAVAILABLE,
                         "the worker could not queue the job, try again later: " + e.getMessage()));

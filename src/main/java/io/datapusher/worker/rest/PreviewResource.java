@@ -1,8 +1,6 @@
 package io.datapusher.worker.rest;
 
-import io.datapusher.worker.JobKind;
-import io.datapusher.worker.service.IngestJobService;
-import io.datapusher.worker.service.JobQueue;
+import io.datapusher.worker.service.ResourceActions;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,12 +18,10 @@ import jakarta.ws.rs.core.Response;
 @Produces(MediaType.APPLICATION_JSON)
 public class PreviewResource {
 
-    private final IngestJobService jobs;
-    private final JobQueue queue;
+    private final ResourceActions actions;
 
-    public PreviewResource(IngestJobService jobs, JobQueue queue) {
-        this.jobs = jobs;
-        this.queue = queue;
+    public PreviewResource(ResourceActions actions) {
+        this.actions = actions;
     }
 
     @POST
@@ -33,6 +29,6 @@ public class PreviewResource {
         if (resourceId == null || resourceId.isBlank()) {
             return Uni.createFrom().item(JobsResource.problem(Response.Status.BAD_REQUEST, "resource_id is required"));
         }
-        return JobsResource.queueJob(jobs, queue, resourceId.trim(), true, JobKind.PREVIEW, false, false);
+        return JobsResource.queued(actions.preview(resourceId.trim()));
     }
 }

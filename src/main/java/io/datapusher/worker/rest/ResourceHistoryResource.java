@@ -4,12 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datapusher.worker.JobStatus;
-import io.datapusher.worker.datastore.DatastoreLoader;
 import io.datapusher.worker.datastore.RestoreRefusedException;
-import io.datapusher.worker.service.IngestJobService;
-import io.datapusher.worker.service.JobQueue;
-import io.datapusher.worker.service.Offload;
-import io.datapusher.worker.service.ResubmitRequest;
+import io.datapusher.worker.service.ResourceActions;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -33,20 +29,16 @@ public class ResourceHistoryResource {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    private final DatastoreLoader datastore;
-    private final IngestJobService jobs;
-    private final JobQueue queue;
+    private final ResourceActions actions;
 
-    public ResourceHistoryResource(DatastoreLoader datastore, IngestJobService jobs, JobQueue queue) {
-        this.datastore = datastore;
-        this.jobs = jobs;
-        this.queue = queue;
+    public ResourceHistoryResource(ResourceActions actions) {
+        this.actions = actions;
     }
 
     @GET
     @Path("/history")
     public Uni<Response> history(@PathParam("resource_id") String resourceId) {
-        return Offload.blocking(() -> datastore.history().versions(resourceId))
+        return actions.history(resourceId)
                 .map(versions -> Response.ok(versions.stream().map(HistoryView::of).toList()).build())
                 .onFailure().recoverWithItem(e -> problem(Response.Status.SERVICE_UNAVAILABLE,
                         "the DataStore database could not be read, try again later: " + e.getMessage()));
@@ -65,12 +57,7 @@ public class ResourceHistoryResource {
         }
         String version = request == null || request.version() == null || request.version().isBlank()
                 ? null : request.version().trim();
-        return Offload.blocking(() -> {
-                    datastore.checkRestore(resourceId, version);
-                    return true;
-                })
-                .chain(() -> jobs.createRestore(resourceId, version))
-                .call(job -> jobs.enqueue(queue, new ResubmitRequest(job.resourceId, true, job.jobId)))
+        return actions.restore(resourceId, version)
                 .map(job -> Response.accepted(Map.of("job_id", job.jobId.toString(), "status", JobStatus.QUEUED.id())).build())
                 .onFailure(RestoreRefusedException.class).recoverWithItem(e -> problem(
                         ((RestoreRefusedException) e).reason() == RestoreRefusedException.Reason.UNKNOWN_VERSION

@@ -383,6 +383,12 @@ public class IngestJobService {
         return repository.search(resourceId, status, limit);
     }
 
+    /** Jobs that still owe CKAN their metadata, callback or default views; see {@link IngestJobRepository#owingCkan}. */
+    @WithSession
+    public Uni<List<IngestJob>> owingCkan(int limit) {
+        return repository.owingCkan(limit);
+    }
+
     @WithTransaction
     Uni<Void> update(UUID jobId, Consumer<IngestJob> change) {
         return repository.findById(jobId)

@@ -11,7 +11,7 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * Imports only point down: from the adapters ({@code rest}, {@code messaging}, {@code health}),
+ * Imports only point down: from the adapters ({@code rest}, {@code console}, {@code messaging}, {@code health}),
  * through the saga, the follow-ups and the job service, to the parts that do the work ({@code datastore},
  * {@code download}, {@code formats}, {@code client}, {@code config}, {@code datapusherapi},
  * {@code repository}, {@code progress}), to the table rules ({@code analyze}) and the core types of the root package.
@@ -30,7 +30,7 @@ class ArchitectureTest {
     @Test
     void importsOnlyPointDown() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("adapters").definedBy(ROOT + ".rest..", ROOT + ".messaging..", ROOT + ".health..")
+                .layer("adapters").definedBy(ROOT + ".rest..", ROOT + ".console..", ROOT + ".messaging..", ROOT + ".health..")
                 .layer("saga").definedBy(ROOT + ".saga..")
                 .layer("followup").definedBy(ROOT + ".followup..")
                 .layer("service").definedBy(ROOT + ".service..")
@@ -57,10 +57,14 @@ class ArchitectureTest {
     @Test
     void theAdaptersDoNotUseEachOther() {
         noClasses().that().resideInAPackage(ROOT + ".rest..")
-                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".messaging..", ROOT + ".health..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".console..", ROOT + ".messaging..", ROOT + ".health..")
+                .check(classes);
+        // the console's buttons call the services the API calls, never the API's resources
+        noClasses().that().resideInAPackage(ROOT + ".console..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".rest..", ROOT + ".messaging..", ROOT + ".health..")
                 .check(classes);
         noClasses().that().resideInAPackage(ROOT + ".messaging..")
-                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".rest..", ROOT + ".health..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".rest..", ROOT + ".console..", ROOT + ".health..")
                 .check(classes);
     }
 

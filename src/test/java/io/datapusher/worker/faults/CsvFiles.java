@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /** The files the fault scenarios load: a small "old" version and a large "new" one of a resource. */
-final class CsvFiles {
+public final class CsvFiles {
 
     private CsvFiles() {
     }
@@ -24,7 +24,7 @@ final class CsvFiles {
      * The version being loaded when the fault strikes: {@code rows} rows and a fifth, text column,
      * so that its COPY, its full-text indexes and its swap each take long enough to be caught.
      */
-    static byte[] large(int rows) {
+    public static byte[] large(int rows) {
         StringBuilder csv = new StringBuilder(rows * 64).append("id,name,amount,when,note\n");
         for (int i = 1; i <= rows; i++) {
             csv.append(i).append(",name number ").append(i).append(',').append(i % 997).append(",2024-")

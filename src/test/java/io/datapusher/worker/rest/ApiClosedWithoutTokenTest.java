@@ -16,7 +16,7 @@ import static io.restassured.RestAssured.given;
 /** With no INGEST_API_TOKEN the jobs API is closed to everyone, whatever they send. */
 @QuarkusTest
 @TestProfile(ApiClosedWithoutTokenTest.NoApiToken.class)
-class ApiClosedWithoutTokenTest extends EndToEndTest {
+public class ApiClosedWithoutTokenTest extends EndToEndTest {
 
     public static class NoApiToken implements QuarkusTestProfile {
         @Override

@@ -8,6 +8,7 @@ import io.datapusher.worker.config.IngestConfig;
 import io.datapusher.worker.repository.IngestJobRepository;
 import io.datapusher.worker.service.IngestJobService;
 import io.datapusher.worker.service.JobQueue;
+import io.datapusher.worker.service.ResourceActions;
 import io.datapusher.worker.service.WorkerIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.core.Response;
@@ -85,7 +86,7 @@ class UnqueuedJobTest {
     @Test
     void postApiJobsAnswers503AndTheJobDoesNotStayQueued() {
         RecordedJobs jobs = new RecordedJobs();
-        JobsResource resource = new JobsResource(jobs, BROKER_REFUSES, null);
+        JobsResource resource = new JobsResource(jobs, new ResourceActions(jobs, BROKER_REFUSES, null), null);
 
         Response answer = resource.submit(new JobRequest("r-2", false, null, null, null)).await().atMost(Duration.ofSeconds(5));
 
