@@ -2,6 +2,7 @@ package io.datapusher.worker.datastore;
 
 import io.datapusher.worker.analyze.ColumnType;
 import io.datapusher.worker.analyze.RowStream;
+import io.datapusher.worker.progress.JobProgress;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
 
@@ -38,14 +39,15 @@ final class AppendLoad {
     /**
      * @param loaded the rows and fingerprint the live table's last load recorded
      * @param fingerprint takes every row of the new file, for the marker of this load
+     * @param progress    counts every row read, the loaded ones checked and the new ones sent
      * @return rows inserted, or empty when the file does not start with the loaded rows (nothing was written)
      */
     OptionalLong run(RowStream rows, List<ColumnType> types, Set<Integer> stripped, IncrementalMarker loaded,
-                     RowFingerprint fingerprint) throws SQLException, LoadException {
+                     RowFingerprint fingerprint, JobProgress progress) throws SQLException, LoadException {
         Tail tail = new Tail(loaded, fingerprint);
         long total;
         try {
-            total = rows.copyTo(fingerprint.around(tail), types, stripped);
+            total = rows.copyTo(fingerprint.around(CopyFill.counted(tail, progress)), types, stripped);
             tail.end();
         } catch (PrefixDiffers e) {
             tail.cancel();

@@ -4,6 +4,8 @@ import io.datapusher.worker.analyze.ColumnType;
 import io.datapusher.worker.datastore.IncrementalDecision.Decision;
 import io.datapusher.worker.datastore.IncrementalDecision.Facts;
 import io.datapusher.worker.datastore.IncrementalDecision.Prefix;
+import io.datapusher.worker.progress.JobProgress;
+import io.datapusher.worker.progress.Phase;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
@@ -76,6 +78,11 @@ public class IncrementalLoad {
      *                       when another load holds the resource; everything else is a full load
      */
     public Outcome tryLoad(LoadRequest request, boolean forceFull) throws LoadException {
+        return tryLoad(request, forceFull, JobProgress.untracked());
+    }
+
+    /** @param progress the job's counters: the rows of the new file as they are read, prefix included */
+    public Outcome tryLoad(LoadRequest request, boolean forceFull, JobProgress progress) throws LoadException {
         if (forceFull) {
             return Outcome.full(IncrementalDecision.decide(new Facts(true, maxFraction, Optional.empty(), List.of(), 0, 0, 0,
                     false, false, false, Optional.empty(), List.of(), null, null, 0, Prefix.UNCHECKED)).reason());
@@ -90,7 +97,7 @@ public class IncrementalLoad {
         try {
             history.prepare(connection);
             connection.setAutoCommit(false);
-            Outcome outcome = run(connection, request);
+            Outcome outcome = run(connection, request, progress);
             if (outcome.path() == LoadPath.FULL) {
                 connection.rollback();
             } else {
@@ -121,7 +128,7 @@ public class IncrementalLoad {
         }
     }
 
-    private Outcome run(Connection connection, LoadRequest request) throws SQLException, LoadException {
+    private Outcome run(Connection connection, LoadRequest request, JobProgress progress) throws SQLException, LoadException {
         String rid = request.resourceId();
         Jdbc.call(connection, "SELECT pg_catalog.set_config('search_path', 'public', true)");
         Jdbc.call(connection, "SELECT pg_catalog.set_config('standard_conforming_strings', 'on', true)");
@@ -156,7 +163,7 @@ public class IncrementalLoad {
                 live.orElse(null), facts.liveRows());
         if (decision.path() == LoadPath.APPEND) {
             OptionalLong inserted = new AppendLoad(connection, rid, columns)
-                    .run(request.analysis().rowStream(), types, stripped, recorded.orElseThrow(), fingerprint);
+                    .run(request.analysis().rowStream(), types, stripped, recorded.orElseThrow(), fingerprint, progress);
             if (inserted.isPresent()) {
                 long rows = recorded.get().rows() + inserted.getAsLong();
                 Outcome outcome = finish(connection, request, columns, rows, rows, fingerprint.hex(), LoadPath.APPEND,
@@ -173,8 +180,9 @@ public class IncrementalLoad {
         if (decision.path() == LoadPath.KEYED) {
             KeyedLoad keyed = new KeyedLoad(connection, rid, columns, facts.keyColumns().orElseThrow());
             StringBuilder whyNot = new StringBuilder();
+            progress.enter(Phase.FILL);
             Optional<KeyedLoad.Difference> difference = keyed.stage(request.analysis().rowStream(), types, stripped, fingerprint,
-                    whyNot);
+                    progress, whyNot);
             if (difference.isEmpty()) {
                 return Outcome.full(whyNot.toString());
             }

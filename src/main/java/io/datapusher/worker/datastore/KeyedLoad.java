@@ -2,6 +2,7 @@ package io.datapusher.worker.datastore;
 
 import io.datapusher.worker.analyze.ColumnType;
 import io.datapusher.worker.analyze.RowStream;
+import io.datapusher.worker.progress.JobProgress;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
 
@@ -53,7 +54,7 @@ final class KeyedLoad {
      * written to the live table, when its keys cannot match rows one to one (empty or repeated).
      */
     Optional<Difference> stage(RowStream rows, List<ColumnType> types, Set<Integer> stripped, RowFingerprint fingerprint,
-                               StringBuilder whyNot) throws SQLException, LoadException {
+                               JobProgress progress, StringBuilder whyNot) throws SQLException, LoadException {
         Jdbc.execute(connection, "DROP TABLE IF EXISTS " + STAGE);
         Jdbc.execute(connection, "CREATE TEMPORARY TABLE \"dpw_keyed\" (\"_dpw_row\" bigint, "
                 + columns.stream().map(c -> Sql.quoteIdent(c.id()) + " " + c.type().sqlName()).collect(Collectors.joining(", "))
@@ -63,7 +64,7 @@ final class KeyedLoad {
                 1 << 16);
         try {
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            rows.copyTo(fingerprint.around(new RowStream.RowSink() {
+            rows.copyTo(fingerprint.around(CopyFill.counted(new RowStream.RowSink() {
                 @Override
                 public Writer row(long number) throws IOException {
                     writer.write(Long.toString(number));
@@ -75,7 +76,7 @@ final class KeyedLoad {
                 public void rowDone() {
                     // one stream
                 }
-            }), types, stripped);
+            }, progress)), types, stripped);
             writer.flush();
             out.endCopy();
         } catch (IOException e) {

@@ -76,10 +76,10 @@ public class LoadStep implements IngestStep {
                 context.acceptDrift() ? DriftPolicy.REPORT : config.driftPolicy());
         AtomicReference<SchemaDrift> drift = new AtomicReference<>();
         return Offload.blocking(() -> {
-            // an incremental load does not count its rows yet: its progress shows the fill, at 0 rows, until it is done
+            // an incremental load reads the whole file in its fill, checking the loaded rows and sending the rest
             context.progress().enter(Phase.FILL);
             try {
-                IncrementalLoad.Outcome tried = incremental.tryLoad(request, context.fullReload());
+                IncrementalLoad.Outcome tried = incremental.tryLoad(request, context.fullReload(), context.progress());
                 if (tried.path() != LoadPath.FULL) {
                     context.loaded(tried.result());
                     drift.set(tried.result().drift());

@@ -1,0 +1,104 @@
+package io.datapusher.worker.datastore;
+
+import io.datapusher.worker.formats.CsvAnalyzer;
+import io.datapusher.worker.progress.JobProgress;
+import io.datapusher.worker.progress.Phase;
+import io.datapusher.worker.progress.ProgressReporter;
+import io.datapusher.worker.testsupport.LoaderTestBase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * An incremental load shows its progress like a full one: its fill counts every row of the new
+ * file as it reads it, the loaded rows it checks and the new ones it sends, so that a long keyed
+ * or appended load does not sit at 0 rows until it ends.
+ */
+class IncrementalProgressTest extends LoaderTestBase {
+
+    private Path dir;
+    private IncrementalLoad incremental;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dir = Files.createTempDirectory("dpw-incremental-progress");
+        DatastoreConnections connections = DatastoreConnections.fromCkanUrl(db.writeUrl());
+        History history = new History(connections, HistoryPolicy.DEFAULT);
+        loader = new DatastoreLoader(connections, LoaderSettings.defaults(), history);
+        incremental = new IncrementalLoad(connections, 0.2, history);
+    }
+
+    @AfterEach
+    void removeFiles() throws Exception {
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(dir);
+    }
+
+    @Test
+    void anAppendCountsEveryRowOfTheNewFile() throws Exception {
+        loader.load(request("job-1", csv("v1", 300, false)));
+        JobProgress progress = inFill();
+
+        IncrementalLoad.Outcome appended = incremental.tryLoad(request("job-2", csv("v2", 330, false)), false, progress);
+
+        assertEquals(LoadPath.APPEND, appended.path(), appended.reason());
+        assertEquals(330L, rowsDone(progress));
+    }
+
+    @Test
+    void aKeyedLoadCountsEveryRowOfTheNewFile() throws Exception {
+        loader.load(request("job-1", csv("v1", 300, false)));
+        db.writerExecute("CREATE UNIQUE INDEX \"" + IndexNames.ckanName(rid, "\"id\"") + "\" ON \"" + rid + "\" (\"id\")");
+        JobProgress progress = inFill();
+
+        IncrementalLoad.Outcome keyed = incremental.tryLoad(request("job-2", csv("v2", 305, true)), false, progress);
+
+        assertEquals(LoadPath.KEYED, keyed.path(), keyed.reason());
+        assertEquals(304L, rowsDone(progress), "305 rows less the one the new file dropped");
+    }
+
+    /** As the load step starts an incremental load: in the fill, at 0 rows. */
+    private static JobProgress inFill() {
+        JobProgress progress = new JobProgress(Clock.systemUTC());
+        progress.enter(Phase.FILL);
+        return progress;
+    }
+
+    private static long rowsDone(JobProgress progress) {
+        ProgressReporter reporter = new ProgressReporter(progress);
+        reporter.end(false);
+        Map<String, Object> shown = reporter.last().orElseThrow().progress();
+        return ((Number) shown.get("rows_done")).longValue();
+    }
+
+    private LoadRequest request(String jobId, Path file) throws Exception {
+        return new LoadRequest(rid, jobId, "h-" + file.getFileName(), new CsvAnalyzer().analyze(file), CkanVersion.of(2, 10));
+    }
+
+    /** Rows 1..rows; with {@code changed}, every tenth row's name differs and row 3 is gone. */
+    private Path csv(String name, int rows, boolean changed) throws Exception {
+        StringBuilder text = new StringBuilder("id,name,amount\n");
+        for (int i = 1; i <= rows; i++) {
+            if (changed && i == 3) {
+                continue;
+            }
+            text.append(i).append(',').append(changed && i % 10 == 0 ? "renamed " : "name ").append(i).append(',')
+                    .append(i * 3).append(".25\n");
+        }
+        Path file = dir.resolve(name + ".csv");
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+}
