@@ -100,11 +100,12 @@ final class KeyedLoad {
             return Optional.empty();
         }
         // One join decides every row: inserted ('i'), deleted ('d'), updated ('u') or left alone ('=').
+        // Only the rows that change are kept: the unchanged ones, nearly all of a large file, need no write.
         Jdbc.execute(connection, "DROP TABLE IF EXISTS " + MATCH);
-        Jdbc.execute(connection, "CREATE TEMPORARY TABLE \"dpw_keyed_match\" ON COMMIT DROP AS SELECT l.\"_id\" AS live_id,"
-                + " s.\"_dpw_row\" AS file_row, CASE WHEN l.\"_id\" IS NULL THEN 'i' WHEN s.\"_dpw_row\" IS NULL THEN 'd'"
-                + " WHEN " + changed() + " THEN 'u' ELSE '=' END AS action"
-                + " FROM " + live() + " l FULL JOIN " + STAGE + " s ON " + match());
+        Jdbc.execute(connection, "CREATE TEMPORARY TABLE \"dpw_keyed_match\" ON COMMIT DROP AS SELECT * FROM (SELECT"
+                + " l.\"_id\" AS live_id, s.\"_dpw_row\" AS file_row, CASE WHEN l.\"_id\" IS NULL THEN 'i'"
+                + " WHEN s.\"_dpw_row\" IS NULL THEN 'd' WHEN " + changed() + " THEN 'u' ELSE '=' END AS action"
+                + " FROM " + live() + " l FULL JOIN " + STAGE + " s ON " + match() + ") every_row WHERE action <> '='");
         return Optional.of(Jdbc.single(connection, "SELECT count(*) FILTER (WHERE action = 'i'), count(*) FILTER (WHERE action = 'u'),"
                         + " count(*) FILTER (WHERE action = 'd') FROM " + MATCH,
                 row -> new Difference(row.getLong(1), row.getLong(2), row.getLong(3))));
