@@ -46,6 +46,11 @@ class BusyResourceTest extends EndToEndTest {
 
             // a file uploaded while the other load runs
             ckan.replaceFile(rid, "name\nnewer\nnewest\n".getBytes(StandardCharsets.UTF_8));
+            // An attempt downloads before it asks for the lock, so one in flight now may hold the older
+            // file. The job's attempts run one after another: once one downloads after the upload, none
+            // that holds the older file is left.
+            int seen = ckan.downloads(rid);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ckan.downloads(rid) > seen);
             st.execute("SELECT pg_advisory_unlock(" + DatastoreLoader.advisoryKey(rid) + ")");
         }
 

@@ -78,8 +78,8 @@ class ProgressTest extends EndToEndTest {
         assertEquals(java.util.Set.of("phase", "rows_done", "rows_total", "bytes_done", "bytes_total", "eta_seconds"),
                 atSwap.keySet(), "the contract's fields (jsonb keeps no order)");
         assertTrue(PHASES.indexOf((String) first.get("phase")) < PHASES.indexOf("swap"), "seen before the swap: " + seen);
-        assertTrue(seen.stream().anyMatch(p -> p.get("rows_done") == null || ((Number) p.get("rows_done")).longValue() < LONG_LOAD),
-                "rows not all in yet at first: " + seen);
+        // Whether a write lands mid-fill depends on the machine's speed (a fast one fills 150,000 rows
+        // within one 2 s interval), so the rows' arithmetic mid-phase is ProgressReporterTest's, on its clock.
         assertEquals(LONG_LOAD, ((Number) atSwap.get("rows_done")).intValue(), "all rows are in while the job still runs");
         assertEquals(LONG_LOAD, ((Number) atSwap.get("rows_total")).intValue());
         assertEquals(file.length, ((Number) atSwap.get("bytes_done")).intValue());
