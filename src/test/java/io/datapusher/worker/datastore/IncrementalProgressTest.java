@@ -5,12 +5,10 @@ import io.datapusher.worker.progress.JobProgress;
 import io.datapusher.worker.progress.Phase;
 import io.datapusher.worker.progress.ProgressReporter;
 import io.datapusher.worker.testsupport.LoaderTestBase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -24,26 +22,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class IncrementalProgressTest extends LoaderTestBase {
 
-    private Path dir;
+    @TempDir
+    Path dir;
     private IncrementalLoad incremental;
 
     @BeforeEach
     void setUp() throws Exception {
-        dir = Files.createTempDirectory("dpw-incremental-progress");
         DatastoreConnections connections = DatastoreConnections.fromCkanUrl(db.writeUrl());
         History history = new History(connections, HistoryPolicy.DEFAULT);
         loader = new DatastoreLoader(connections, LoaderSettings.defaults(), history);
         incremental = new IncrementalLoad(connections, 0.2, history);
-    }
-
-    @AfterEach
-    void removeFiles() throws Exception {
-        try (var files = Files.list(dir)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
-        Files.delete(dir);
     }
 
     @Test
@@ -87,18 +75,7 @@ class IncrementalProgressTest extends LoaderTestBase {
         return new LoadRequest(rid, jobId, "h-" + file.getFileName(), new CsvAnalyzer().analyze(file), CkanVersion.of(2, 10));
     }
 
-    /** Rows 1..rows; with {@code changed}, every tenth row's name differs and row 3 is gone. */
     private Path csv(String name, int rows, boolean changed) throws Exception {
-        StringBuilder text = new StringBuilder("id,name,amount\n");
-        for (int i = 1; i <= rows; i++) {
-            if (changed && i == 3) {
-                continue;
-            }
-            text.append(i).append(',').append(changed && i % 10 == 0 ? "renamed " : "name ").append(i).append(',')
-                    .append(i * 3).append(".25\n");
-        }
-        Path file = dir.resolve(name + ".csv");
-        Files.writeString(file, text, StandardCharsets.UTF_8);
-        return file;
+        return IncrementalFiles.csv(dir, name, rows, changed);
     }
 }

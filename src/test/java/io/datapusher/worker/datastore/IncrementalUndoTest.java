@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -241,18 +240,7 @@ class IncrementalUndoTest extends LoaderTestBase {
         return new LoadRequest(rid, jobId, "h-" + file.getFileName(), analysis, CkanVersion.of(2, 10));
     }
 
-    /** Rows 1..rows; with {@code changed}, every tenth row's name differs and row 3 is gone. */
     private Path csv(String name, int rows, boolean changed) throws Exception {
-        StringBuilder text = new StringBuilder("id,name,amount\n");
-        for (int i = 1; i <= rows; i++) {
-            if (changed && i == 3) {
-                continue;
-            }
-            text.append(i).append(',').append(changed && i % 10 == 0 ? "renamed " : "name ").append(i).append(',')
-                    .append(i * 3).append(".25\n");
-        }
-        Path file = dir.resolve(name + ".csv");
-        Files.writeString(file, text, StandardCharsets.UTF_8);
-        return file;
+        return IncrementalFiles.csv(dir, name, rows, changed);
     }
 }
