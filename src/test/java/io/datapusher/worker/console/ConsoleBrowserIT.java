@@ -197,7 +197,8 @@ class ConsoleBrowserIT {
 
         world.ckan.solrDown(false);
         click(By.cssSelector("#follow-ups tr[data-job='" + jobId + "'] button.retry"));
-        assertTrue(browser.getCurrentUrl().endsWith("/jobs/" + jobId), browser.getCurrentUrl());
+        // the click returns before the POST's redirect has been followed
+        until("the retry shows the job's page", () -> browser.getCurrentUrl().endsWith("/jobs/" + jobId));
         awaitStatus("complete");
         assertEquals(true, world.ckan.resource(rid).get("datastore_active"));
         open("/follow-ups");
