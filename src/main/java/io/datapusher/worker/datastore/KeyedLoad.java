@@ -13,6 +13,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,14 +25,18 @@ import java.util.stream.Collectors;
  * the difference is computed in SQL. New keys are inserted, rows whose values changed are updated,
  * keys gone from the file are deleted; every other row is left alone and keeps its {@code _id}.
  *
- * <p>Rows and keys are compared on their text forms, {@code c::text}: equality of some types is
- * looser than sameness ({@code 1.0 = 1.00} in numeric), and a full reload would store the file's
- * own form.
+ * <p>Rows and keys are compared for sameness, not equality: equality of some types is looser
+ * ({@code 1.0 = 1.00} in numeric), and a full reload would store the file's own form. See
+ * {@link #sameness}.
  */
 final class KeyedLoad {
 
     private static final String STAGE = "pg_temp.\"dpw_keyed\"";
     private static final String MATCH = "pg_temp.\"dpw_keyed_match\"";
+    /** Columns of MATCH beside the file's own; a CKAN field name cannot begin with an underscore. */
+    private static final String LIVE_ID = "\"_dpw_live_id\"";
+    private static final String ACTION = "\"_dpw_action\"";
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final Connection connection;
     private final String resourceId;
@@ -90,25 +95,51 @@ final class KeyedLoad {
             throw CopyFill.rejected(e, line -> line);
         }
         Jdbc.execute(connection, "ANALYZE " + STAGE);
-        String keys = key.stream().map(Sql::quoteIdent).collect(Collectors.joining(", "));
-        String anyNull = key.stream().map(k -> Sql.quoteIdent(k) + " IS NULL").collect(Collectors.joining(" OR "));
-        Optional<String> unusable = Jdbc.one(connection, "SELECT 'an empty value on row ' || \"_dpw_row\" FROM " + STAGE
-                + " WHERE " + anyNull + " UNION ALL (SELECT 'a value repeated ' || count(*) || ' times' FROM " + STAGE
-                + " GROUP BY " + keys + " HAVING count(*) > 1) LIMIT 1", row -> row.getString(1));
+        Optional<String> unusable = unusableKey();
         if (unusable.isPresent()) {
             whyNot.append("the file's primary_key ").append(String.join(", ", key)).append(" has ").append(unusable.get());
             return Optional.empty();
         }
         // One join decides every row: inserted ('i'), deleted ('d'), updated ('u') or left alone ('=').
-        // Only the rows that change are kept: the unchanged ones, nearly all of a large file, need no write.
+        // Only the rows that change are kept, with their new values, so that applying them never reads
+        // the whole file's table again: the unchanged ones, nearly all of a large file, need no write.
         Jdbc.execute(connection, "DROP TABLE IF EXISTS " + MATCH);
         Jdbc.execute(connection, "CREATE TEMPORARY TABLE \"dpw_keyed_match\" ON COMMIT DROP AS SELECT * FROM (SELECT"
-                + " l.\"_id\" AS live_id, s.\"_dpw_row\" AS file_row, CASE WHEN l.\"_id\" IS NULL THEN 'i'"
-                + " WHEN s.\"_dpw_row\" IS NULL THEN 'd' WHEN " + changed() + " THEN 'u' ELSE '=' END AS action"
-                + " FROM " + live() + " l FULL JOIN " + STAGE + " s ON " + match() + ") every_row WHERE action <> '='");
-        return Optional.of(Jdbc.single(connection, "SELECT count(*) FILTER (WHERE action = 'i'), count(*) FILTER (WHERE action = 'u'),"
-                        + " count(*) FILTER (WHERE action = 'd') FROM " + MATCH,
+                + " l.\"_id\" AS " + LIVE_ID + ", CASE WHEN l.\"_id\" IS NULL THEN 'i' WHEN s.\"_dpw_row\" IS NULL THEN 'd' WHEN "
+                + changed() + " THEN 'u' ELSE '=' END AS " + ACTION + ", s.* FROM " + live() + " l FULL JOIN " + STAGE + " s ON "
+                + match() + ") every_row WHERE " + ACTION + " <> '='");
+        Jdbc.execute(connection, "ANALYZE " + MATCH);
+        return Optional.of(Jdbc.single(connection, "SELECT count(*) FILTER (WHERE " + ACTION + " = 'i'), count(*) FILTER (WHERE "
+                        + ACTION + " = 'u'), count(*) FILTER (WHERE " + ACTION + " = 'd') FROM " + MATCH,
                 row -> new Difference(row.getLong(1), row.getLong(2), row.getLong(3))));
+    }
+
+    /**
+     * Why the file's keys cannot match rows one to one: an empty key, or a key that repeats. A
+     * unique index on the file's keys is the cheapest proof that none repeats (it sorts once, where
+     * a count per key hashes every row); only when it fails are the repeats counted, for the message.
+     */
+    private Optional<String> unusableKey() throws SQLException {
+        String anyNull = key.stream().map(k -> Sql.quoteIdent(k) + " IS NULL").collect(Collectors.joining(" OR "));
+        Optional<String> empty = Jdbc.one(connection, "SELECT 'an empty value on row ' || \"_dpw_row\" FROM " + STAGE
+                + " WHERE " + anyNull + " LIMIT 1", row -> row.getString(1));
+        if (empty.isPresent()) {
+            return empty;
+        }
+        String keys = key.stream().map(Sql::quoteIdent).collect(Collectors.joining(", "));
+        Savepoint beforeIndex = connection.setSavepoint();
+        try {
+            Jdbc.execute(connection, "CREATE UNIQUE INDEX \"dpw_keyed_key\" ON " + STAGE + " (" + keys + ")");
+            connection.releaseSavepoint(beforeIndex);
+            return Optional.empty();
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            connection.rollback(beforeIndex);
+        }
+        return Optional.of(Jdbc.one(connection, "SELECT 'a value repeated ' || count(*) || ' times' FROM " + STAGE
+                + " GROUP BY " + keys + " HAVING count(*) > 1 LIMIT 1", row -> row.getString(1)).orElse("a repeated value"));
     }
 
     /**
@@ -121,19 +152,20 @@ final class KeyedLoad {
      */
     void apply(String keptIn) throws SQLException {
         if (keptIn != null) {
-            Jdbc.execute(connection, "INSERT INTO " + kept(keptIn) + " SELECT l.*, m.action FROM " + live() + " l JOIN " + MATCH
-                    + " m ON l.\"_id\" = m.live_id WHERE m.action IN ('u', 'd')");
+            Jdbc.execute(connection, "INSERT INTO " + kept(keptIn) + " SELECT l.*, m." + ACTION + " FROM " + live() + " l JOIN "
+                    + MATCH + " m ON l.\"_id\" = m." + LIVE_ID + " WHERE m." + ACTION + " IN ('u', 'd')");
         }
-        Jdbc.execute(connection, "DELETE FROM " + live() + " l USING " + MATCH + " m WHERE m.action = 'd' AND l.\"_id\" = m.live_id");
-        String set = columns.stream().map(c -> Sql.quoteIdent(c.id()) + " = s." + Sql.quoteIdent(c.id()))
+        Jdbc.execute(connection, "DELETE FROM " + live() + " l USING " + MATCH + " m WHERE m." + ACTION + " = 'd' AND l.\"_id\" = m."
+                + LIVE_ID);
+        String set = columns.stream().map(c -> Sql.quoteIdent(c.id()) + " = m." + Sql.quoteIdent(c.id()))
                 .collect(Collectors.joining(", "));
         // CKAN's trigger fills _full_text only when it is NULL: an update must clear it to have it computed again
-        Jdbc.execute(connection, "UPDATE " + live() + " l SET " + set + ", \"_full_text\" = NULL FROM " + MATCH + " m JOIN "
-                + STAGE + " s ON s.\"_dpw_row\" = m.file_row WHERE m.action = 'u' AND l.\"_id\" = m.live_id");
+        Jdbc.execute(connection, "UPDATE " + live() + " l SET " + set + ", \"_full_text\" = NULL FROM " + MATCH + " m WHERE m."
+                + ACTION + " = 'u' AND l.\"_id\" = m." + LIVE_ID);
         String names = columns.stream().map(c -> Sql.quoteIdent(c.id())).collect(Collectors.joining(", "));
-        String fromStage = columns.stream().map(c -> "s." + Sql.quoteIdent(c.id())).collect(Collectors.joining(", "));
-        String insert = "INSERT INTO " + live() + " (" + names + ") SELECT " + fromStage + " FROM " + MATCH + " m JOIN "
-                + STAGE + " s ON s.\"_dpw_row\" = m.file_row WHERE m.action = 'i' ORDER BY s.\"_dpw_row\"";
+        String fromMatch = columns.stream().map(c -> "m." + Sql.quoteIdent(c.id())).collect(Collectors.joining(", "));
+        String insert = "INSERT INTO " + live() + " (" + names + ") SELECT " + fromMatch + " FROM " + MATCH + " m WHERE m." + ACTION
+                + " = 'i' ORDER BY m.\"_dpw_row\"";
         if (keptIn == null) {
             Jdbc.execute(connection, insert);
         } else {
@@ -153,14 +185,29 @@ final class KeyedLoad {
     }
 
     private String match() {
-        return key.stream().map(k -> "l." + Sql.quoteIdent(k) + "::text = s." + Sql.quoteIdent(k) + "::text")
-                .collect(Collectors.joining(" AND "));
+        return key.stream().map(k -> sameness("l", k) + " = " + sameness("s", k)).collect(Collectors.joining(" AND "));
     }
 
     private String changed() {
-        return "ROW(" + columns.stream().map(c -> "l." + Sql.quoteIdent(c.id()) + "::text").collect(Collectors.joining(", "))
-                + ") IS DISTINCT FROM ROW(" + columns.stream().map(c -> "s." + Sql.quoteIdent(c.id()) + "::text")
-                .collect(Collectors.joining(", ")) + ")";
+        return "ROW(" + columns.stream().map(c -> sameness("l", c.id())).collect(Collectors.joining(", "))
+                + ") IS DISTINCT FROM ROW(" + columns.stream().map(c -> sameness("s", c.id())).collect(Collectors.joining(", ")) + ")";
+    }
+
+    /**
+     * The column as compared: its own value where equality is sameness (equal integers, dates and
+     * timestamps print the same; text compares byte for byte under the "C" collation, whatever the
+     * column's own), its text where it is not ({@code 1.0 = 1.00} in numeric). Comparing values
+     * where that is exact lets the join hash the key and spares formatting every value of the file.
+     */
+    private String sameness(String alias, String column) {
+        String value = alias + "." + Sql.quoteIdent(column);
+        ColumnType type = columns.stream().filter(c -> c.id().equals(column)).map(LoadResult.Column::type).findFirst()
+                .orElse(ColumnType.NUMERIC);
+        return switch (type) {
+            case NUMERIC -> value + "::text";
+            case TEXT -> value + " COLLATE \"C\"";
+            default -> value;
+        };
     }
 
     private static void cancelQuietly(PGCopyOutputStream out) {
