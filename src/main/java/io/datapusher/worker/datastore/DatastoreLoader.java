@@ -356,7 +356,7 @@ public class DatastoreLoader {
             TableSwap.Outcome outcome = new TableSwap(connection, settings, request, table, plan.columns(), built, List.of(),
                     rows, plan.start(), TableSwap.Clock.SYSTEM).keepingHistory(history).run();
             plan.warnings().addAll(outcome.warnings());
-            IncrementalMarker.write(connection, request.resourceId(), plan.columns(), request.analysis(), rows, rows, fingerprint.hex());
+            IncrementalMarker.write(connection, request.resourceId(), plan.columns(), request.analysis(), rows, rows, fingerprint);
             self.startCommit();
             connection.commit();
             committed = true;
@@ -431,7 +431,7 @@ public class DatastoreLoader {
                 outcome = new TableSwap(coordinator, settings, request, table, plan.columns(), built, later, rows,
                         plan.start(), TableSwap.Clock.SYSTEM).keepingHistory(history).run();
                 plan.warnings().addAll(outcome.warnings());
-                IncrementalMarker.write(coordinator, rid, plan.columns(), request.analysis(), rows, rows, fingerprint.hex());
+                IncrementalMarker.write(coordinator, rid, plan.columns(), request.analysis(), rows, rows, fingerprint);
                 self.startCommit();
                 coordinator.commit();
                 swapped = true;

@@ -134,6 +134,12 @@ public class IncrementalLoad {
         Jdbc.call(connection, "SELECT pg_catalog.set_config('standard_conforming_strings', 'on', true)");
         Jdbc.call(connection, "SELECT pg_catalog.set_config('statement_timeout', ?, true)", statementTimeout(request));
         Jdbc.call(connection, "SELECT pg_catalog.set_config('idle_in_transaction_session_timeout', '0', true)");
+        // Each statement here runs once, over a million rows at most: compiling it costs more than it saves
+        // (half a second for the keyed join, measured). The keyed path's join and its temporary tables fit
+        // in memory at a million rows with these, where the defaults spill them to disk.
+        Jdbc.call(connection, "SELECT pg_catalog.set_config('jit', 'off', true)");
+        Jdbc.call(connection, "SELECT pg_catalog.set_config('work_mem', '64MB', true)");
+        Jdbc.call(connection, "SELECT pg_catalog.set_config('temp_buffers', '256MB', true)");
         if (connection.getMetaData().getDatabaseMajorVersion() >= 14) {
             // a backend whose worker died stops at its next check, and frees the resource's lock
             Jdbc.call(connection, "SELECT pg_catalog.set_config('client_connection_check_interval', '5000ms', true)");
@@ -155,19 +161,41 @@ public class IncrementalLoad {
         List<LoadResult.Column> columns = DatastoreLoader.finalColumns(request.analysis(), live, warnings);
         List<ColumnType> types = columns.stream().map(LoadResult.Column::type).toList();
         Set<Integer> stripped = DatastoreLoader.strippedColumns(columns, live);
-        Facts facts = facts(connection, reader, rid, oid.getAsLong(), recorded, marker, request, columns);
+        Found found = new Found(oid.getAsLong(), live, marker, recorded, columns, types, stripped, warnings);
+        // The file is read against the loaded rows on another thread while this one reads the table:
+        // at a million rows each takes a good part of an append's time.
+        try (AppendLoad append = recorded.isPresent() && IncrementalMarker.columnsOf(columns).equals(recorded.get().columns())
+                ? AppendLoad.start(rid, columns, recorded.get(), request.analysis().rowStream(), types, stripped, progress)
+                : null) {
+            return run(connection, request, reader, found, append, progress);
+        }
+    }
+
+    /** What the load found of the live table before it decides, and the columns the file loads as. */
+    private record Found(long oid, Optional<LiveTable> live, Optional<LiveTable.Marker> marker,
+                         Optional<IncrementalMarker> recorded, List<LoadResult.Column> columns, List<ColumnType> types,
+                         Set<Integer> stripped, List<String> warnings) {
+    }
+
+    /** @param append the file's read against the loaded rows, started; null when no append is possible */
+    private Outcome run(Connection connection, LoadRequest request, LiveTableReader reader, Found found, AppendLoad append,
+                        JobProgress progress) throws SQLException, LoadException {
+        String rid = request.resourceId();
+        long oid = found.oid();
+        Optional<IncrementalMarker> recorded = found.recorded();
+        List<LoadResult.Column> columns = found.columns();
+        List<String> warnings = found.warnings();
+        Facts facts = facts(connection, reader, rid, oid, recorded, found.marker(), request, columns);
         Decision decision = IncrementalDecision.decide(facts);
         long start = System.nanoTime();
-        RowFingerprint fingerprint = new RowFingerprint();
-        Before before = new Before(reader.tableComment(oid.getAsLong()), recorded.orElse(null), Delta.sequence(connection, rid),
-                live.orElse(null), facts.liveRows());
+        Before before = new Before(reader.tableComment(oid), recorded.orElse(null), Delta.sequence(connection, rid),
+                found.live().orElse(null), facts.liveRows());
         if (decision.path() == LoadPath.APPEND) {
-            OptionalLong inserted = new AppendLoad(connection, rid, columns)
-                    .run(request.analysis().rowStream(), types, stripped, recorded.orElseThrow(), fingerprint, progress);
+            Optional<Long> inserted = append == null ? Optional.empty() : append.insert(connection);
             if (inserted.isPresent()) {
-                long rows = recorded.get().rows() + inserted.getAsLong();
-                Outcome outcome = finish(connection, request, columns, rows, rows, fingerprint.hex(), LoadPath.APPEND,
-                        inserted.getAsLong(), 0, 0, start, warnings, before);
+                long rows = recorded.get().rows() + inserted.get();
+                Outcome outcome = finish(connection, request, columns, rows, rows, append.fingerprint(), LoadPath.APPEND,
+                        inserted.get(), 0, 0, start, warnings, before);
                 if (history.usable(connection)) {
                     history.recordChange(connection, rid, history.appendEntryName(rid), HistoryVersion.APPEND, before.comment(),
                             request.jobId(), before.delta(connection, recorded.get().maxId()));
@@ -175,14 +203,18 @@ public class IncrementalLoad {
                 return outcome;
             }
             decision = IncrementalDecision.decide(facts.withPrefix(Prefix.DIFFERS));
-            fingerprint = new RowFingerprint();
         }
+        if (append != null) {
+            // not an append: the read stops, and leaves both cores to the keyed path
+            append.close();
+        }
+        RowFingerprint fingerprint = new RowFingerprint();
         if (decision.path() == LoadPath.KEYED) {
             KeyedLoad keyed = new KeyedLoad(connection, rid, columns, facts.keyColumns().orElseThrow());
             StringBuilder whyNot = new StringBuilder();
             progress.enter(Phase.FILL);
-            Optional<KeyedLoad.Difference> difference = keyed.stage(request.analysis().rowStream(), types, stripped, fingerprint,
-                    progress, whyNot);
+            Optional<KeyedLoad.Difference> difference = keyed.stage(request.analysis().rowStream(), found.types(),
+                    found.stripped(), fingerprint, progress, whyNot);
             if (difference.isEmpty()) {
                 return Outcome.full(whyNot.toString());
             }
@@ -200,7 +232,7 @@ public class IncrementalLoad {
             long maxId = Jdbc.single(connection, "SELECT coalesce(max(\"_id\"), 0) FROM " + Sql.publicTable(rid),
                     row -> row.getLong(1));
             // The rows are no longer in file order: the next file cannot be an append of this one.
-            Outcome outcome = finish(connection, request, columns, rows, maxId, "keyed", LoadPath.KEYED, d.inserted(),
+            Outcome outcome = finish(connection, request, columns, rows, maxId, null, LoadPath.KEYED, d.inserted(),
                     d.updated(), d.deleted(), start, warnings, before);
             if (kept != null) {
                 history.recordChange(connection, rid, kept, HistoryVersion.KEYED, before.comment(), request.jobId(),
@@ -237,12 +269,17 @@ public class IncrementalLoad {
     }
 
     /** The marker names this job, as a swap's does, so that a job that dies now resumes past its load. */
+    /** @param fingerprint every row of the file, for an append; null for a keyed load, after which no append can follow */
     private Outcome finish(Connection connection, LoadRequest request, List<LoadResult.Column> columns, long rows, long maxId,
-                           String digest, LoadPath path, long inserted, long updated, long deleted, long start,
+                           RowFingerprint fingerprint, LoadPath path, long inserted, long updated, long deleted, long start,
                            List<String> warnings, Before before) throws SQLException {
         String rid = request.resourceId();
         LoadMarker.write(connection, rid, LoadMarker.of(request));
-        IncrementalMarker.write(connection, rid, columns, request.analysis(), rows, maxId, digest);
+        if (fingerprint == null) {
+            IncrementalMarker.write(connection, rid, columns, request.analysis(), rows, maxId, "keyed");
+        } else {
+            IncrementalMarker.write(connection, rid, columns, request.analysis(), rows, maxId, fingerprint);
+        }
         LoadMarker.recacheRowCount(connection, rid, rows);
         long millis = (System.nanoTime() - start) / 1_000_000;
         // Same header and types as the live table by construction: the drift report shows no column

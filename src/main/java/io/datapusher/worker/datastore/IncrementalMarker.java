@@ -25,9 +25,20 @@ import java.util.Optional;
  * @param columns  each data column as {@code id:typname}, in table order
  * @param encoding the file's encoding as the analysis read it
  * @param format   the file's dialect as the analysis described it
+ * @param checkpoints the {@link RowFingerprint#checkpoints} of the rows loaded; empty when the load kept
+ *                    none (a keyed load, or a record older than them)
  */
 public record IncrementalMarker(long rows, long maxId, String digest, long xid, List<String> columns, String encoding,
-                         String format) {
+                         String format, List<String> checkpoints) {
+
+    public IncrementalMarker {
+        checkpoints = checkpoints == null ? List.of() : List.copyOf(checkpoints);
+    }
+
+    public IncrementalMarker(long rows, long maxId, String digest, long xid, List<String> columns, String encoding,
+                             String format) {
+        this(rows, maxId, digest, xid, columns, encoding, format, List.of());
+    }
 
     static final String MEMBER = "incremental";
 
@@ -47,9 +58,11 @@ public record IncrementalMarker(long rows, long maxId, String digest, long xid, 
         }
         List<String> columns = new ArrayList<>();
         node.path("columns").forEach(c -> columns.add(c.asText()));
+        List<String> checkpoints = new ArrayList<>();
+        node.path("checkpoints").forEach(c -> checkpoints.add(c.asText()));
         return Optional.of(new IncrementalMarker(node.path("rows").asLong(-1), node.path("max_id").asLong(-1),
                 node.path("digest").asText(), node.path("xid").asLong(), List.copyOf(columns),
-                node.path("encoding").asText(null), node.path("format").asText(null)));
+                node.path("encoding").asText(null), node.path("format").asText(null), checkpoints));
     }
 
     ObjectNode json() {
@@ -62,6 +75,10 @@ public record IncrementalMarker(long rows, long maxId, String digest, long xid, 
         columns.forEach(ids::add);
         mine.put("encoding", encoding);
         mine.put("format", format);
+        if (!checkpoints.isEmpty()) {
+            ArrayNode kept = mine.putArray("checkpoints");
+            checkpoints.forEach(kept::add);
+        }
         return mine;
     }
 
@@ -75,8 +92,19 @@ public record IncrementalMarker(long rows, long maxId, String digest, long xid, 
      */
     static void write(Connection connection, String resourceId, List<LoadResult.Column> columns, Analysis analysis,
                       long rows, long maxId, String digest) throws SQLException {
+        write(connection, resourceId, columns, analysis, rows, maxId, digest, List.of());
+    }
+
+    /** @param fingerprint every row loaded, in {@code _id} order: its digest and checkpoints are written down */
+    static void write(Connection connection, String resourceId, List<LoadResult.Column> columns, Analysis analysis,
+                      long rows, long maxId, RowFingerprint fingerprint) throws SQLException {
+        write(connection, resourceId, columns, analysis, rows, maxId, fingerprint.hex(), fingerprint.checkpoints());
+    }
+
+    private static void write(Connection connection, String resourceId, List<LoadResult.Column> columns, Analysis analysis,
+                              long rows, long maxId, String digest, List<String> checkpoints) throws SQLException {
         write(connection, resourceId, new IncrementalMarker(rows, maxId, digest, 0, columnsOf(columns), analysis.encoding(),
-                analysis.format()));
+                analysis.format(), checkpoints));
     }
 
     /**
@@ -93,7 +121,7 @@ public record IncrementalMarker(long rows, long maxId, String digest, long xid, 
         }
         long xid = Jdbc.single(connection, "SELECT pg_catalog.txid_current()", row -> row.getLong(1));
         ObjectNode mine = new IncrementalMarker(recorded.rows, recorded.maxId, recorded.digest, xid, recorded.columns,
-                recorded.encoding, recorded.format).json();
+                recorded.encoding, recorded.format, recorded.checkpoints).json();
         // first among the marker's members, so that the marker still ends as it did before this member existed
         ObjectNode marker = JsonNodeFactory.instance.objectNode();
         marker.set(MEMBER, mine);

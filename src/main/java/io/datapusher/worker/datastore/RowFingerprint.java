@@ -7,18 +7,28 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * A running SHA-256 over the CSV records a load sends to COPY, row by row, in file order. It is
  * taken on the worker's own output (the values as normalised for their column types), never on
  * what PostgreSQL prints back, so two loads compare exactly: the same digest after N rows means the
  * same N records, hence the same N table rows.
+ *
+ * <p>It also keeps a checkpoint after rows 1, 2, 4, 8 and every power of two: the first 16 hex
+ * digits of the digest so far. A file whose rows part from the loaded ones at row r shows it by
+ * row 2r, instead of after the last loaded row. A checkpoint only ever proves a difference; the
+ * full digest proves sameness.
  */
 final class RowFingerprint {
 
+    private static final int CHECKPOINT_DIGITS = 16;
+
     private final MessageDigest digest = sha256();
     private final StringBuilder row = new StringBuilder(256);
+    private final List<String> checkpoints = new ArrayList<>();
     private long rows;
 
     /** Rows fingerprinted so far. */
@@ -33,6 +43,20 @@ final class RowFingerprint {
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("SHA-256 cannot be cloned in this JVM", e);
         }
+    }
+
+    /** The checkpoints so far: the one after row 2^k at position k. */
+    List<String> checkpoints() {
+        return List.copyOf(checkpoints);
+    }
+
+    /** How many checkpoints there are so far, without copying them. */
+    int checkpointCount() {
+        return checkpoints.size();
+    }
+
+    String checkpoint(int index) {
+        return checkpoints.get(index);
     }
 
     /** A sink that fingerprints every row on its way to {@code target}. */
@@ -76,6 +100,9 @@ final class RowFingerprint {
         digest.update(row.toString().getBytes(StandardCharsets.UTF_8));
         row.setLength(0);
         rows++;
+        if ((rows & (rows - 1)) == 0) {
+            checkpoints.add(hex().substring(0, CHECKPOINT_DIGITS));
+        }
     }
 
     /** Writes through to the row's writer and keeps a copy of the row's text for the digest. */
