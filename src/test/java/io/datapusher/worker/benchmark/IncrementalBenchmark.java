@@ -37,18 +37,26 @@ import java.util.UUID;
  * with history on ({@code INGEST_HISTORY_VERSIONS=1}, the default), so the incremental time includes
  * keeping its change for an undo. It measures
  * and asserts only that each incremental case took its incremental path.
+ *
+ * <p>Peak RSS is this JVM's, read from Linux's {@code VmHWM} after a GC and resetting it to the
+ * current RSS just before each path ({@code /proc/self/clear_refs}), so each column is the peak of
+ * that path alone. {@code scripts/benchmark} runs this JVM at the worker's heap, fixed and touched
+ * from the start ({@code -Xms256m -Xmx256m -XX:+AlwaysPreTouch}): both paths prove they fit in it,
+ * and the heap growing under one path and not the other cannot pass for a difference between them.
  */
 class IncrementalBenchmark {
 
     private static final Path DIR = Path.of("target/benchmark");
+    private static final long SEED = 18;
 
     @Test
     void incrementalBesideFull() throws Exception {
         int rows = Integer.getInteger("benchmark.incrementalRows", 1_000_000);
         Files.createDirectories(DIR);
         List<String> report = new ArrayList<>();
-        report.add("| case (" + String.format(Locale.ROOT, "%,d", rows) + " rows) | path | incremental | full reload | ratio |");
-        report.add("|---|---|---|---|---|");
+        report.add("| case (" + String.format(Locale.ROOT, "%,d", rows) + " rows) | path | incremental | full reload | ratio"
+                + " | peak RSS, incremental | peak RSS, full reload |");
+        report.add("|---|---|---|---|---|---|---|");
         try (DatastoreTestDatabase db = new DatastoreTestDatabase()) {
             // History on, as by default, for both: the full reload keeps the table it replaces, the
             // incremental load keeps its change for an undo, each in its own transaction
@@ -56,28 +64,31 @@ class IncrementalBenchmark {
             History history = new History(connections, HistoryPolicy.DEFAULT);
             DatastoreLoader loader = new DatastoreLoader(connections, LoaderSettings.defaults(), history);
             IncrementalLoad incremental = new IncrementalLoad(connections, 0.2, history);
-            Random random = new Random(18);
-            List<String> base = new ArrayList<>();
-            for (int i = 1; i <= rows; i++) {
-                base.add(line(random, i, 0));
-            }
-            List<String> appended = new ArrayList<>(base);
-            for (int i = rows + 1; i <= rows + rows / 100; i++) {
-                appended.add(line(random, i, 0));
-            }
-            report.add(measure(db, loader, incremental, "1 % appended", base, appended, false));
-
-            List<String> keyed = new ArrayList<>();
-            for (int i = 0; i < base.size(); i++) {
-                if (i % 1000 == 7) {
-                    continue; // 0.1 % deleted
+            // The files are written row by row, never held: the JVM runs at the worker's heap
+            Path base = write("base", out -> lines(out, 1, rows, 0));
+            Path appended = write("appended", out -> {
+                lines(out, 1, rows, 0);
+                lines(out, rows + 1, rows + rows / 100, 0);
+            });
+            Path keyed = write("keyed", out -> {
+                Random random = new Random(SEED);
+                for (int i = 1; i <= rows; i++) {
+                    String line = line(random, i, 0);
+                    if (i % 1000 == 8) {
+                        continue; // 0.1 % deleted
+                    }
+                    out.write(i % 100 == 4 ? line(new Random(i), i, 1) : line); // 1 % changed
                 }
-                keyed.add(i % 100 == 3 ? line(random, i + 1, 1) : base.get(i)); // 1 % changed
+                lines(out, rows + 1, rows + rows / 100, 0); // 1 % added
+            });
+            try {
+                report.add(measure(db, loader, incremental, "1 % appended", base, appended, false));
+                report.add(measure(db, loader, incremental, "keyed: 1 % changed, 0.1 % deleted, 1 % added", base, keyed, true));
+            } finally {
+                for (Path file : List.of(base, appended, keyed)) {
+                    Files.deleteIfExists(file);
+                }
             }
-            for (int i = rows + 1; i <= rows + rows / 100; i++) {
-                keyed.add(line(random, i, 0)); // 1 % added
-            }
-            report.add(measure(db, loader, incremental, "keyed: 1 % changed, 0.1 % deleted, 1 % added", base, keyed, true));
         }
         String markdown = String.join("\n", report) + "\n";
         Files.writeString(DIR.resolve("incremental.md"), markdown);
@@ -85,35 +96,58 @@ class IncrementalBenchmark {
     }
 
     private static String measure(DatastoreTestDatabase db, DatastoreLoader loader, IncrementalLoad incremental, String label,
-                                  List<String> before, List<String> after, boolean keyed) throws Exception {
-        Path first = write("before", before);
-        Path second = write("after", after);
-        try {
-            String fast = UUID.randomUUID().toString();
-            String full = UUID.randomUUID().toString();
-            for (String rid : List.of(fast, full)) {
-                loader.load(request(rid, first));
-                if (keyed) {
-                    db.writerExecute("CREATE UNIQUE INDEX \"" + IndexNames.ckanName(rid, "\"id\"") + "\" ON \"" + rid + "\" (\"id\")");
-                }
+                                  Path first, Path second, boolean keyed) throws Exception {
+        String fast = UUID.randomUUID().toString();
+        String full = UUID.randomUUID().toString();
+        for (String rid : List.of(fast, full)) {
+            loader.load(request(rid, first));
+            if (keyed) {
+                db.writerExecute("CREATE UNIQUE INDEX \"" + IndexNames.ckanName(rid, "\"id\"") + "\" ON \"" + rid + "\" (\"id\")");
             }
-            LoadRequest fastRequest = request(fast, second);
-            long start = System.nanoTime();
-            IncrementalLoad.Outcome outcome = incremental.tryLoad(fastRequest, false);
-            Duration fastTime = Duration.ofNanos(System.nanoTime() - start);
-            if (outcome.path() == LoadPath.FULL) {
-                throw new AssertionError(label + ": took the full path: " + outcome.reason());
+        }
+        LoadRequest fastRequest = request(fast, second);
+        PeakRss.reset();
+        long start = System.nanoTime();
+        IncrementalLoad.Outcome outcome = incremental.tryLoad(fastRequest, false);
+        Duration fastTime = Duration.ofNanos(System.nanoTime() - start);
+        String fastPeak = PeakRss.read();
+        if (outcome.path() == LoadPath.FULL) {
+            throw new AssertionError(label + ": took the full path: " + outcome.reason());
+        }
+        LoadRequest fullRequest = request(full, second);
+        PeakRss.reset();
+        start = System.nanoTime();
+        loader.load(fullRequest);
+        Duration fullTime = Duration.ofNanos(System.nanoTime() - start);
+        String fullPeak = PeakRss.read();
+        return String.format(Locale.ROOT, "| %s | %s (+%d ~%d -%d) | %.2f s | %.2f s | %.1f %% | %s | %s |", label,
+                outcome.path().id(), outcome.inserted(), outcome.updated(), outcome.deleted(), fastTime.toMillis() / 1000.0,
+                fullTime.toMillis() / 1000.0, 100.0 * fastTime.toMillis() / Math.max(1, fullTime.toMillis()), fastPeak, fullPeak);
+    }
+
+    /** This process's peak resident set size, per path (Linux only; "n/a" elsewhere). */
+    private static final class PeakRss {
+        private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
+        private static final Path STATUS = Path.of("/proc/self/status");
+
+        static void reset() {
+            // what the previous path left behind is not this path's
+            System.gc();
+            try {
+                // "5" resets the peak to the current RSS (Linux 4.0 and later)
+                Files.writeString(CLEAR_REFS, "5");
+            } catch (Exception e) {
+                // not Linux: read() says so
             }
-            LoadRequest fullRequest = request(full, second);
-            start = System.nanoTime();
-            loader.load(fullRequest);
-            Duration fullTime = Duration.ofNanos(System.nanoTime() - start);
-            return String.format(Locale.ROOT, "| %s | %s (+%d ~%d -%d) | %.2f s | %.2f s | %.1f %% |", label, outcome.path().id(),
-                    outcome.inserted(), outcome.updated(), outcome.deleted(), fastTime.toMillis() / 1000.0,
-                    fullTime.toMillis() / 1000.0, 100.0 * fastTime.toMillis() / Math.max(1, fullTime.toMillis()));
-        } finally {
-            Files.deleteIfExists(first);
-            Files.deleteIfExists(second);
+        }
+
+        static String read() {
+            try {
+                return Files.readAllLines(STATUS).stream().filter(l -> l.startsWith("VmHWM:"))
+                        .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024 + " MiB").findFirst().orElse("n/a");
+            } catch (Exception e) {
+                return "n/a";
+            }
         }
     }
 
@@ -121,15 +155,25 @@ class IncrementalBenchmark {
         return new LoadRequest(rid, UUID.randomUUID().toString(), "h", new CsvAnalyzer().analyze(file), CkanVersion.of(2, 10));
     }
 
-    private static Path write(String name, List<String> lines) throws Exception {
+    private interface Rows {
+        void writeTo(BufferedWriter out) throws Exception;
+    }
+
+    private static Path write(String name, Rows rows) throws Exception {
         Path file = Files.createTempFile(DIR, "incremental-" + name, ".csv");
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             out.write("id,code,name,amount,count,day,note\n");
-            for (String line : lines) {
-                out.write(line);
-            }
+            rows.writeTo(out);
         }
         return file;
+    }
+
+    /** Rows {@code from..to}: the same rows every time for the same numbers (rows past the first file from their own seed). */
+    private static void lines(BufferedWriter out, int from, int to, int version) throws Exception {
+        Random random = new Random(from == 1 ? SEED : SEED + from);
+        for (int i = from; i <= to; i++) {
+            out.write(line(random, i, version));
+        }
     }
 
     private static final String[] WORDS = {"north", "south", "river", "harbour", "market", "station", "bridge", "garden"};
