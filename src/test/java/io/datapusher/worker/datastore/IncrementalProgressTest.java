@@ -1,13 +1,9 @@
 package io.datapusher.worker.datastore;
 
-import io.datapusher.worker.formats.CsvAnalyzer;
 import io.datapusher.worker.progress.JobProgress;
 import io.datapusher.worker.progress.Phase;
 import io.datapusher.worker.progress.ProgressReporter;
-import io.datapusher.worker.testsupport.LoaderTestBase;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,19 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * or appended load does not sit at 0 rows until it ends. A file that is not an append of the
  * loaded one is not read to the end of the loaded rows to find that out.
  */
-class IncrementalProgressTest extends LoaderTestBase {
-
-    @TempDir
-    Path dir;
-    private IncrementalLoad incremental;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        DatastoreConnections connections = DatastoreConnections.fromCkanUrl(db.writeUrl());
-        History history = new History(connections, HistoryPolicy.DEFAULT);
-        loader = new DatastoreLoader(connections, LoaderSettings.defaults(), history);
-        incremental = new IncrementalLoad(connections, 0.2, history);
-    }
+class IncrementalProgressTest extends IncrementalTestBase {
 
     @Test
     void anAppendCountsEveryRowOfTheNewFile() throws Exception {
@@ -85,10 +69,6 @@ class IncrementalProgressTest extends LoaderTestBase {
         reporter.end(false);
         Map<String, Object> shown = reporter.last().orElseThrow().progress();
         return ((Number) shown.get("rows_done")).longValue();
-    }
-
-    private LoadRequest request(String jobId, Path file) throws Exception {
-        return new LoadRequest(rid, jobId, "h-" + file.getFileName(), new CsvAnalyzer().analyze(file), CkanVersion.of(2, 10));
     }
 
     private Path csv(String name, int rows, boolean changed) throws Exception {

@@ -1,10 +1,6 @@
 package io.datapusher.worker.datastore;
 
-import io.datapusher.worker.formats.CsvAnalyzer;
-import io.datapusher.worker.testsupport.LoaderTestBase;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,18 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * differ only in case are different keys. A file whose keys cannot match rows one to one (a key
  * repeated, or empty) is loaded in full, and the job says why.
  */
-class KeyedMatchingTest extends LoaderTestBase {
+class KeyedMatchingTest extends IncrementalTestBase {
 
-    @TempDir
-    Path dir;
-    private IncrementalLoad incremental;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        DatastoreConnections connections = DatastoreConnections.fromCkanUrl(db.writeUrl());
-        History history = new History(connections, HistoryPolicy.DEFAULT);
-        loader = new DatastoreLoader(connections, LoaderSettings.defaults(), history);
-        incremental = new IncrementalLoad(connections, 0.5, history);
+    /** A change in files of a few rows is a large part of them. */
+    @Override
+    double maxFraction() {
+        return 0.5;
     }
 
     @Test
@@ -77,10 +67,6 @@ class KeyedMatchingTest extends LoaderTestBase {
         assertEquals("the file's primary_key code has an empty value on row 2", empty.reason());
         assertEquals(List.of("a|1", "b|2", "c|3"), db.query("SELECT \"code\", \"amount\" FROM " + Sql.publicTable(rid)
                 + " ORDER BY \"_id\""), "nothing was written");
-    }
-
-    private LoadRequest request(String jobId, Path file) throws Exception {
-        return new LoadRequest(rid, jobId, "h-" + file.getFileName(), new CsvAnalyzer().analyze(file), CkanVersion.of(2, 10));
     }
 
     private Path write(String name, CharSequence text) throws Exception {
