@@ -51,6 +51,7 @@ final class AppendLoad implements AutoCloseable {
         this.loaded = loaded;
         this.spool = Files.createTempFile("dpw-append-", ".csv");
         this.read = new FutureTask<>(() -> readFile(rows, types, stripped, progress));
+        fingerprint.expect(loaded.checkpoints());
     }
 
     /**
@@ -160,7 +161,6 @@ final class AppendLoad implements AutoCloseable {
     private final class Tail implements RowStream.RowSink {
         private final Writer out;
         private final Writer nowhere = new Discard();
-        private int checkpointsSeen;
         boolean prefixChecked;
 
         Tail(Writer out) {
@@ -173,7 +173,10 @@ final class AppendLoad implements AutoCloseable {
                 throw new PrefixDiffers("the read was stopped");
             }
             if (number <= loaded.rows()) {
-                checkCheckpoints();
+                if (fingerprint.parted()) {
+                    // a checkpoint differed: the file parts from the loaded rows before their end
+                    throw new PrefixDiffers("the file parts from the rows loaded last by row " + fingerprint.rows());
+                }
                 return nowhere;
             }
             if (!prefixChecked) {
@@ -190,16 +193,6 @@ final class AppendLoad implements AutoCloseable {
         @Override
         public void rowDone() {
             // one stream
-        }
-
-        /** A checkpoint that differs proves the file parts from the loaded rows before their end. */
-        private void checkCheckpoints() throws PrefixDiffers {
-            int count = fingerprint.checkpointCount();
-            for (; checkpointsSeen < count && checkpointsSeen < loaded.checkpoints().size(); checkpointsSeen++) {
-                if (!loaded.checkpoints().get(checkpointsSeen).equals(fingerprint.checkpoint(checkpointsSeen))) {
-                    throw new PrefixDiffers("the file parts from the rows loaded last by row " + (1L << checkpointsSeen));
-                }
-            }
         }
 
         /** Once the first rows went by: their fingerprint must be the recorded one. */

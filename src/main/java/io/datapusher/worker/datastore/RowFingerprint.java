@@ -29,6 +29,8 @@ final class RowFingerprint {
     private final MessageDigest digest = sha256();
     private final StringBuilder row = new StringBuilder(256);
     private final List<String> checkpoints = new ArrayList<>();
+    private List<String> expected = List.of();
+    private boolean parted;
     private long rows;
 
     /** Rows fingerprinted so far. */
@@ -50,13 +52,17 @@ final class RowFingerprint {
         return List.copyOf(checkpoints);
     }
 
-    /** How many checkpoints there are so far, without copying them. */
-    int checkpointCount() {
-        return checkpoints.size();
+    /**
+     * Compares each checkpoint, as it is taken, with the one at its place in {@code loaded}: the
+     * first that differs proves these rows are not those ({@link #parted}).
+     */
+    void expect(List<String> loaded) {
+        expected = List.copyOf(loaded);
     }
 
-    String checkpoint(int index) {
-        return checkpoints.get(index);
+    /** Whether a checkpoint differed from the expected one. */
+    boolean parted() {
+        return parted;
     }
 
     /** A sink that fingerprints every row on its way to {@code target}. */
@@ -78,30 +84,16 @@ final class RowFingerprint {
         };
     }
 
-    /** A sink that only fingerprints, for the rows a load does not send. */
-    RowStream.RowSink alone() {
-        return around(new RowStream.RowSink() {
-            private final Writer nowhere = Writer.nullWriter();
-
-            @Override
-            public Writer row(long number) {
-                return nowhere;
-            }
-
-            @Override
-            public void rowDone() {
-                // nothing to hand over
-            }
-        });
-    }
-
     /** Records the text captured since the last row as one more row. */
     private void add() {
         digest.update(row.toString().getBytes(StandardCharsets.UTF_8));
         row.setLength(0);
         rows++;
         if ((rows & (rows - 1)) == 0) {
-            checkpoints.add(hex().substring(0, CHECKPOINT_DIGITS));
+            String checkpoint = hex().substring(0, CHECKPOINT_DIGITS);
+            int at = checkpoints.size();
+            parted |= at < expected.size() && !expected.get(at).equals(checkpoint);
+            checkpoints.add(checkpoint);
         }
     }
 
